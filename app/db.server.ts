@@ -1,0 +1,44 @@
+// The Prisma client. SQLite (a file under the data folder) by default; PostgreSQL when DATABASE_URL is a
+// postgresql:// URL. Both clients are generated from the same model (prisma/schema.prisma), so one type
+// serves both.
+import path from "node:path";
+import fs from "node:fs";
+import { PrismaClient as SqliteClient } from "@invoice-bridge/prisma-sqlite";
+import { PrismaClient as PostgresClient } from "@invoice-bridge/prisma-postgresql";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseFlavour, sqliteFileFromUrl, type DatabaseFlavour } from "./lib/database-url";
+
+export type Db = SqliteClient;
+export type { Prisma } from "@invoice-bridge/prisma-sqlite";
+
+export function createDb(url = process.env.DATABASE_URL): Db {
+  if (databaseFlavour(url) === "postgresql") {
+    // The PostgreSQL client has the same model and methods; its generated type differs only by name.
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  }
+  const file = path.resolve(sqliteFileFromUrl(url));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
+}
+
+export function dbFlavour(): DatabaseFlavour {
+  return databaseFlavour(process.env.DATABASE_URL);
+}
+
+/** WAL lets the worker read while a webhook writes; set once per SQLite file (it persists). */
+export async function prepareDb(db: Db): Promise<void> {
+  if (dbFlavour() === "sqlite") {
+    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  }
+}
+
+declare global {
+  var __ibDb: Db | undefined;
+}
+
+// One client per process, kept across Vite's module reloads in development.
+const db: Db = globalThis.__ibDb ?? createDb();
+globalThis.__ibDb = db;
+
+export default db;

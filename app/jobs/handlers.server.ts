@@ -1,0 +1,126 @@
+// What each job type does. The order jobs only record what they received for now; invoicing comes
+// with the provider work (issue 3).
+import type { Db } from "../db.server";
+import type { Logger } from "../lib/logger.server";
+import { PermanentError } from "../lib/errors";
+import { writeSyncLog } from "../sync-log/sync-log.server";
+import { exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
+import type { JobContext, JobHandler } from "./queue";
+import { topicLabel, type JobType } from "./topics";
+
+export type HandlerDeps = { db: Db; logger: Logger; dataDir: string };
+
+export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
+  const { db } = deps;
+
+  async function deliveryOf({ job }: JobContext) {
+    const deliveryId = String(job.payload.deliveryId ?? "");
+    const delivery = await db.webhookDelivery.findUnique({ where: { id: deliveryId } });
+    if (!delivery) {
+      throw new PermanentError(
+        "delivery_missing",
+        "The Shopify notification behind this task is no longer stored (it may have been erased on request).",
+      );
+    }
+    return { delivery, payload: JSON.parse(delivery.payload) as Record<string, unknown> };
+  }
+
+  return {
+    "order.event": async (context) => {
+      const { job } = context;
+      const { delivery, payload } = await deliveryOf(context);
+      const orderId = typeof job.payload.orderId === "string" ? job.payload.orderId : null;
+      const shop = await db.shop.findUnique({ where: { shopDomain: job.shopDomain } });
+      if (shop?.status === "uninstalled") {
+        await writeSyncLog(db, {
+          shopDomain: job.shopDomain,
+          orderId,
+          jobId: job.id,
+          deliveryId: delivery.id,
+          status: "skipped",
+          message: `Ignored ${topicLabel(delivery.topic)}: the app is uninstalled from this shop.`,
+        });
+        return;
+      }
+      await writeSyncLog(db, {
+        shopDomain: job.shopDomain,
+        orderId,
+        orderName: typeof payload.name === "string" ? payload.name : null,
+        jobId: job.id,
+        deliveryId: delivery.id,
+        status: "info",
+        message: describeOrderEvent(delivery.topic, payload),
+        detail: { topic: delivery.topic, eventId: delivery.eventId, webhookId: delivery.webhookId },
+      });
+    },
+
+    "app.uninstalled": async ({ job }) => {
+      const now = new Date();
+      const [cancelled] = await db.$transaction([
+        db.job.updateMany({
+          where: { shopDomain: job.shopDomain, status: "queued", id: { not: job.id } },
+          data: { status: "cancelled", finishedAt: now, lastError: "the app was uninstalled" },
+        }),
+        db.shop.upsert({
+          where: { shopDomain: job.shopDomain },
+          update: { status: "uninstalled", uninstalledAt: now },
+          create: { shopDomain: job.shopDomain, status: "uninstalled", uninstalledAt: now },
+        }),
+        db.session.deleteMany({ where: { shop: job.shopDomain } }),
+      ]);
+      await writeSyncLog(db, {
+        shopDomain: job.shopDomain,
+        jobId: job.id,
+        status: "done",
+        message: `The app was uninstalled. ${cancelled.count} pending task(s) were stopped; documents already made are kept.`,
+      });
+    },
+
+    "app.scopes-update": async (context) => {
+      const { payload } = await deliveryOf(context);
+      const current = Array.isArray(payload.current) ? payload.current.map(String) : [];
+      await db.session.updateMany({ where: { shop: context.job.shopDomain }, data: { scope: current.join(",") } });
+      await writeSyncLog(db, {
+        shopDomain: context.job.shopDomain,
+        jobId: context.job.id,
+        status: "info",
+        message: `The app's access to your shop changed; it now has: ${current.join(", ") || "no scopes"}.`,
+      });
+    },
+
+    "compliance.data-request": async (context) => {
+      const { payload } = await deliveryOf(context);
+      await exportCustomerData(db, context.job.shopDomain, payload);
+    },
+
+    "compliance.customer-redact": async (context) => {
+      const { payload } = await deliveryOf(context);
+      await redactCustomer(db, context.job.shopDomain, payload);
+    },
+
+    "compliance.shop-redact": async ({ job }) => {
+      const counts = await redactShop(db, job.shopDomain, deps.dataDir);
+      // Nothing of the shop is left to log into; the process log keeps the counts (no personal data).
+      deps.logger.info({ shopDomain: job.shopDomain, counts }, "shop data erased (shop/redact)");
+    },
+  };
+}
+
+function describeOrderEvent(topic: string, payload: Record<string, unknown>): string {
+  const label = topicLabel(topic);
+  if (topic === "REFUNDS_CREATE") {
+    const lines = Array.isArray(payload.refund_line_items) ? payload.refund_line_items.length : 0;
+    return `Received ${label}: refund ${String(payload.id)} of order ${String(payload.order_id)}, ${lines} line(s). Invoicing is not set up yet.`;
+  }
+  if (topic === "ORDERS_EDITED") {
+    const edit = (payload.order_edit ?? {}) as Record<string, unknown>;
+    return `Received ${label} for order ${String(edit.order_id)}. Invoicing is not set up yet.`;
+  }
+  const lines = Array.isArray(payload.line_items) ? payload.line_items.length : 0;
+  const total = typeof payload.current_total_price === "string" ? payload.current_total_price : payload.total_price;
+  return (
+    `Received ${label} for order ${String(payload.name ?? payload.id)}: ${lines} line(s), total ${String(total)} ${String(payload.currency)}, ` +
+    `payment ${String(payload.financial_status ?? "unknown")}, fulfilment ${String(payload.fulfillment_status ?? "unfulfilled")}. ` +
+    "Invoicing is not set up yet."
+  );
+}

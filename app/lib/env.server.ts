@@ -1,0 +1,95 @@
+// Every environment variable the app reads, validated once. The README's table lists the same names.
+import { z } from "zod";
+
+/** The sandbox's own app credentials: public, fake, and refused anywhere near a real shop. */
+export const SANDBOX_API_KEY = "sandbox-api-key";
+export const SANDBOX_API_SECRET = "sandbox-api-secret-not-for-production";
+/** A fixed key for the sandbox only; production must provide its own. */
+export const SANDBOX_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((value) => value === "1" || value === "true");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  SHOPIFY_APP_URL: z.url().optional(),
+  SCOPES: z.string().optional(),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  ENCRYPTION_KEY: z.string().optional(),
+  PORT: z.coerce.number().int().positive().default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  DATA_DIR: z.string().default("data"),
+  /** "embedded" runs the job worker inside the web process; "off" leaves it to `npm run worker`. */
+  WORKER: z.enum(["embedded", "off"]).default("embedded"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  JOB_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** Sandbox mode: simulated Shopify and providers. Set only by `npm run demo` and the tests. */
+  IB_SANDBOX: flag,
+  /** Sandbox only: the Shopify Admin simulator's base URL. */
+  SHOPIFY_ADMIN_ENDPOINT: z.url().optional(),
+});
+
+export type Env = z.infer<typeof schema> & {
+  SHOPIFY_API_KEY: string;
+  SHOPIFY_API_SECRET: string;
+  SHOPIFY_APP_URL: string;
+  ENCRYPTION_KEY: string;
+};
+
+export class SandboxRefusedError extends Error {}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  if (env.IB_SANDBOX) {
+    const production = [
+      env.SHOPIFY_API_KEY && env.SHOPIFY_API_KEY !== SANDBOX_API_KEY ? "SHOPIFY_API_KEY" : null,
+      env.SHOPIFY_API_SECRET && env.SHOPIFY_API_SECRET !== SANDBOX_API_SECRET ? "SHOPIFY_API_SECRET" : null,
+      env.SHOPIFY_APP_URL && !isLoopback(env.SHOPIFY_APP_URL) ? "SHOPIFY_APP_URL" : null,
+    ].filter(Boolean);
+    if (production.length > 0) {
+      throw new SandboxRefusedError(
+        `Refusing to start the sandbox: production Shopify settings are present (${production.join(", ")}). ` +
+          "Unset them, or start the app without --sandbox.",
+      );
+    }
+    return {
+      ...env,
+      SHOPIFY_API_KEY: SANDBOX_API_KEY,
+      SHOPIFY_API_SECRET: SANDBOX_API_SECRET,
+      SHOPIFY_APP_URL: env.SHOPIFY_APP_URL ?? `http://127.0.0.1:${env.PORT}`,
+      ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? SANDBOX_ENCRYPTION_KEY,
+    };
+  }
+  if (env.SHOPIFY_ADMIN_ENDPOINT) {
+    throw new Error("SHOPIFY_ADMIN_ENDPOINT points the app at a simulator and is allowed only in sandbox mode.");
+  }
+  const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY"] as const).filter(
+    (name) => !env[name],
+  );
+  if (missing.length > 0) {
+    throw new Error(`Missing environment variables: ${missing.join(", ")}. See the README's table.`);
+  }
+  return env as Env;
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || host.startsWith("127.");
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

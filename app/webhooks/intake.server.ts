@@ -1,0 +1,133 @@
+// Webhook intake: verify, record, enqueue, answer. Nothing else happens on the request path: no
+// provider call and no Admin API call. The delivery row and its job are written in one transaction;
+// the unique (shop, event id) row makes a repeated delivery a no-op, claimed by the insert itself.
+import type { Db } from "../db.server";
+import type { Logger } from "../lib/logger.server";
+import { jobRow, notifyJobEnqueued, orderGroupKey, shopGroupKey } from "../jobs/queue";
+import { routeForTopic, topicLabel } from "../jobs/topics";
+import { writeSyncLog } from "../sync-log/sync-log.server";
+import { isUniqueViolation } from "../db/errors";
+
+type WebhookContext = {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId?: string;
+  apiVersion: string;
+  triggeredAt?: string;
+  payload: unknown;
+};
+
+export type IntakeDeps = {
+  db: Db;
+  logger: Logger;
+  authenticateWebhook: (request: Request) => Promise<WebhookContext>;
+};
+
+export type IntakeOutcome =
+  | { kind: "recorded"; deliveryId: string; jobId: string }
+  | { kind: "duplicate" }
+  | { kind: "ignored"; reason: string }
+  | { kind: "rejected"; status: number; reason: string };
+
+export async function receiveWebhook(request: Request, deps: IntakeDeps): Promise<IntakeOutcome> {
+  // The library reads the body to check the signature; keep a copy to store exactly what was signed.
+  const copy = request.clone();
+  let context: WebhookContext;
+  try {
+    context = await deps.authenticateWebhook(request);
+  } catch (thrown) {
+    if (thrown instanceof Response) {
+      // 405 (not POST), 401 (bad HMAC), 400 (a missing header): the library's answers.
+      deps.logger.warn({ status: thrown.status, path: new URL(request.url).pathname }, "webhook rejected");
+      return { kind: "rejected", status: thrown.status, reason: thrown.statusText || "rejected" };
+    }
+    if (thrown instanceof SyntaxError) {
+      // The signature was valid (it is checked before the body is parsed), but the body is not JSON.
+      const shopDomain = request.headers.get("x-shopify-shop-domain") ?? "unknown";
+      const topic = request.headers.get("x-shopify-topic") ?? "unknown";
+      deps.logger.warn({ shopDomain, topic }, "webhook with a valid signature but a body that is not JSON");
+      await writeSyncLog(deps.db, {
+        shopDomain,
+        status: "failed",
+        message: `Shopify sent a ${topic} notification whose content could not be read (not JSON); it was refused, and Shopify will send it again.`,
+        detail: { topic, webhookId: request.headers.get("x-shopify-webhook-id") },
+      });
+      return { kind: "rejected", status: 400, reason: "body is not JSON" };
+    }
+    throw thrown;
+  }
+
+  const route = routeForTopic(context.topic);
+  if (!route) {
+    deps.logger.info({ topic: context.topic, shop: context.shop }, "webhook topic without a job; acknowledged");
+    return { kind: "ignored", reason: `no job for ${context.topic}` };
+  }
+  if (!isObject(context.payload)) {
+    await writeSyncLog(deps.db, {
+      shopDomain: context.shop,
+      status: "failed",
+      message: `Shopify sent a ${topicLabel(route.topic)} notification without the expected content; it was ignored.`,
+      detail: { webhookId: context.webhookId },
+    });
+    return { kind: "rejected", status: 400, reason: "payload is not a JSON object" };
+  }
+
+  const rawBody = await copy.text();
+  const dedupeKey = context.eventId || context.webhookId;
+  const orderId = route.orderId?.(context.payload);
+  const groupKey = route.group === "order" && orderId ? orderGroupKey(context.shop, orderId) : shopGroupKey(context.shop);
+  const deliveryId = crypto.randomUUID();
+  const jobId = crypto.randomUUID();
+
+  try {
+    await deps.db.$transaction([
+      deps.db.webhookDelivery.create({
+        data: {
+          id: deliveryId,
+          shopDomain: context.shop,
+          topic: route.topic,
+          dedupeKey,
+          webhookId: context.webhookId,
+          eventId: context.eventId ?? null,
+          apiVersion: context.apiVersion,
+          triggeredAt: parseDate(context.triggeredAt),
+          payload: rawBody,
+        },
+      }),
+      deps.db.job.create({
+        data: {
+          id: jobId,
+          ...jobRow({
+            type: route.job,
+            shopDomain: context.shop,
+            uniqueKey: `webhook:${context.shop}:${dedupeKey}`,
+            groupKey,
+            payload: { deliveryId, topic: route.topic, orderId },
+          }),
+        },
+      }),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error)) return { kind: "duplicate" };
+    throw error;
+  }
+  notifyJobEnqueued();
+  return { kind: "recorded", deliveryId, jobId };
+}
+
+/** The HTTP answer for an outcome. Shopify only needs a 2xx; the body is for people testing by hand. */
+export function intakeResponse(outcome: IntakeOutcome): Response {
+  if (outcome.kind === "rejected") return new Response(outcome.reason, { status: outcome.status });
+  return new Response(null, { status: 200 });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parseDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}

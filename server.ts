@@ -1,0 +1,55 @@
+// The app's HTTP server: Remix on Express, plus the in-process job worker (unless WORKER=off).
+// In production it serves the Vite build (npm run build); otherwise Vite's dev middleware.
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+
+type AppBuild = ServerBuild & { entry: { module: { startEmbeddedWorker?: () => unknown } } };
+
+export async function startServer(options: { port: number; host?: string; production?: boolean }) {
+  const app = express();
+  app.disable("x-powered-by");
+  let build: AppBuild | (() => Promise<AppBuild>);
+  let closeVite: (() => Promise<void>) | undefined;
+  if (options.production) {
+    app.use("/assets", express.static(path.resolve("build/client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.resolve("build/client"), { maxAge: "1h" }));
+    build = (await import(path.resolve("build/server/index.js"))) as AppBuild;
+  } else {
+    const vite = await import("vite");
+    const server = await vite.createServer({ server: { middlewareMode: true }, appType: "custom" });
+    app.use(server.middlewares);
+    build = () => server.ssrLoadModule("virtual:remix/server-build") as Promise<AppBuild>;
+    closeVite = () => server.close();
+  }
+  app.all("*", createRequestHandler({ build, mode: options.production ? "production" : "development" }));
+
+  const loaded = typeof build === "function" ? await build() : build;
+  const worker = loaded.entry.module.startEmbeddedWorker?.() as { stop(): Promise<void> } | undefined;
+
+  const listener = await new Promise<import("node:http").Server>((resolve) => {
+    const server = app.listen(options.port, options.host ?? "0.0.0.0", () => resolve(server));
+  });
+  return {
+    url: `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${(listener.address() as { port: number }).port}`,
+    worker,
+    async close() {
+      await new Promise((resolve) => listener.close(resolve));
+      await worker?.stop();
+      await closeVite?.();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const production = process.env.NODE_ENV === "production";
+  const port = Number(process.env.PORT ?? 3000);
+  startServer({ port, production }).then(
+    ({ url }) => console.log(`Invoice Bridge listening on ${url} (${production ? "production" : "development"})`),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

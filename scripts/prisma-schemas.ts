@@ -27,6 +27,7 @@ export function postgresSchemaFrom(sqliteSchema: string): string {
   return (
     header +
     sqliteSchema
+      .replace(/\/\/ @shopify\/shopify-app-session-storage-prisma[\s\S]*?\n}\n\n/, "")
       .replace('provider = "sqlite"', 'provider = "postgresql"')
       .replace(/url\s+=\s+"file:[^"]*"/, 'url      = env("DATABASE_URL")')
       .replace("../node_modules/@invoice-bridge/prisma-sqlite", "../../node_modules/@invoice-bridge/prisma-postgresql")

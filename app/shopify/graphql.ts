@@ -1,0 +1,165 @@
+// Every GraphQL document the app sends to the Shopify Admin API lives here, and only here: a test
+// validates each one against the Admin schema, and the simulator answers the same documents.
+
+const MONEY = /* GraphQL */ `
+  fragment Money on MoneyBag {
+    shopMoney { amount currencyCode }
+    presentmentMoney { amount currencyCode }
+  }
+`;
+
+const TAX_LINE = /* GraphQL */ `
+  fragment TaxLineFields on TaxLine {
+    title
+    rate
+    ratePercentage
+    channelLiable
+    priceSet { ...Money }
+  }
+`;
+
+const ADDRESS = /* GraphQL */ `
+  fragment AddressFields on MailingAddress {
+    firstName
+    lastName
+    name
+    company
+    address1
+    address2
+    city
+    zip
+    province
+    provinceCode
+    country
+    countryCodeV2
+    phone
+  }
+`;
+
+/** The order as the worker reads it to plan a document. */
+export const ORDER_FOR_INVOICE = /* GraphQL */ `
+  query OrderForInvoice($id: ID!) {
+    order(id: $id) {
+      id
+      legacyResourceId
+      name
+      email
+      createdAt
+      processedAt
+      cancelledAt
+      currencyCode
+      presentmentCurrencyCode
+      taxesIncluded
+      displayFinancialStatus
+      displayFulfillmentStatus
+      tags
+      sourceName
+      customerLocale
+      paymentGatewayNames
+      customer {
+        id
+        firstName
+        lastName
+        displayName
+        locale
+        defaultEmailAddress { emailAddress }
+      }
+      billingAddress { ...AddressFields }
+      shippingAddress { ...AddressFields }
+      purchasingEntity {
+        __typename
+        ... on PurchasingCompany {
+          company { id name externalId }
+          location { id name }
+          contact { id }
+        }
+      }
+      lineItems(first: 250) {
+        nodes {
+          id
+          sku
+          name
+          quantity
+          currentQuantity
+          taxable
+          requiresShipping
+          isGiftCard
+          variant { id }
+          originalUnitPriceSet { ...Money }
+          discountAllocations { allocatedAmountSet { ...Money } }
+          taxLines { ...TaxLineFields }
+        }
+      }
+      shippingLines(first: 20) {
+        nodes {
+          id
+          title
+          code
+          originalPriceSet { ...Money }
+          discountedPriceSet { ...Money }
+          discountAllocations { allocatedAmountSet { ...Money } }
+          taxLines { ...TaxLineFields }
+        }
+      }
+      subtotalPriceSet { ...Money }
+      totalShippingPriceSet { ...Money }
+      totalDiscountsSet { ...Money }
+      totalTaxSet { ...Money }
+      totalTipReceivedSet { ...Money }
+      currentTotalDutiesSet { ...Money }
+      totalPriceSet { ...Money }
+      currentTotalPriceSet { ...Money }
+      transactions(first: 50) {
+        id
+        kind
+        status
+        gateway
+        amountSet { ...Money }
+      }
+    }
+  }
+  ${MONEY}
+  ${TAX_LINE}
+  ${ADDRESS}
+`;
+
+/** The shop's own details: currency and name for documents, the timezone for dates. */
+export const SHOP_DETAILS = /* GraphQL */ `
+  query ShopDetails {
+    shop {
+      id
+      name
+      myshopifyDomain
+      email
+      currencyCode
+      ianaTimezone
+    }
+  }
+`;
+
+/** Orders changed since a moment, for the reconciliation sweep that finds missed webhooks. */
+export const ORDERS_UPDATED_SINCE = /* GraphQL */ `
+  query OrdersUpdatedSince($query: String!, $after: String) {
+    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {
+      nodes { id legacyResourceId name updatedAt displayFinancialStatus displayFulfillmentStatus }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/** Writes the invoice status back onto the order, for staff and the order status page. */
+export const SET_ORDER_METAFIELDS = /* GraphQL */ `
+  mutation SetOrderMetafields($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { id namespace key value }
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const DOCUMENTS = {
+  OrderForInvoice: ORDER_FOR_INVOICE,
+  ShopDetails: SHOP_DETAILS,
+  OrdersUpdatedSince: ORDERS_UPDATED_SINCE,
+  SetOrderMetafields: SET_ORDER_METAFIELDS,
+} as const;

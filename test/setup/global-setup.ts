@@ -1,0 +1,59 @@
+// Once per test run and project: a migrated template database that each test file copies.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { applyPostgresMigrations } from "../../app/db/migrations.server";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    sqliteTemplate: string;
+    pgTemplateUrl: string;
+    pgSkipReason: string;
+  }
+}
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const PG_ADMIN_URL = process.env.PG_ADMIN_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export default async function setup(project: TestProject) {
+  const flavour = project.config.env?.IB_TEST_DB ?? "sqlite";
+  if (flavour === "sqlite") {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-test-"));
+    const template = path.join(dir, "template.sqlite");
+    execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: `file:${template}` },
+      stdio: "pipe",
+    });
+    project.provide("sqliteTemplate", template);
+    project.provide("pgSkipReason", "");
+    return () => fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    const reason = `no PostgreSQL server at ${new URL(PG_ADMIN_URL).host} (${(error as Error).message}); set PG_ADMIN_URL to run it`;
+    if (process.env.CI === "true") throw new Error(`PostgreSQL suite cannot run under CI: ${reason}`);
+    console.warn(`\n  PostgreSQL suite SKIPPED: ${reason}\n`);
+    project.provide("pgSkipReason", reason);
+    project.provide("pgTemplateUrl", "");
+    return;
+  }
+  const name = `ib_test_template_${process.pid}`;
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  await applyPostgresMigrations(url.toString(), path.join(root, "prisma/postgresql/migrations"));
+  project.provide("pgTemplateUrl", url.toString());
+  project.provide("pgSkipReason", "");
+  return async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+}

@@ -1,0 +1,89 @@
+// Fault injection shared by every simulator: on request, the next matching call(s) fail the way real
+// systems fail. A test or the demo adds a rule through the simulator's control API.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export type Fault =
+  | { kind: "status"; status: number; body?: unknown; retryAfter?: number }
+  | { kind: "timeout" }
+  | { kind: "slow"; delayMs: number }
+  | { kind: "lost-response" }
+  | { kind: "garbage" };
+
+export type FaultRule = Fault & {
+  /** Applies to requests whose path (or operation name) contains this text; all requests when absent. */
+  match?: string;
+  /** How many matching requests it affects. */
+  times?: number;
+};
+
+export class FaultInjector {
+  private rules: Array<FaultRule & { remaining: number }> = [];
+
+  add(rule: FaultRule) {
+    this.rules.push({ ...rule, remaining: rule.times ?? 1 });
+  }
+
+  clear() {
+    this.rules = [];
+  }
+
+  /** The fault for this request, if any, consuming one use of its rule. */
+  take(target: string): Fault | undefined {
+    const rule = this.rules.find((r) => r.remaining > 0 && (!r.match || target.includes(r.match)));
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    this.rules = this.rules.filter((r) => r.remaining > 0);
+    return rule;
+  }
+
+  /**
+   * Applies a fault around a handler. Returns true when the fault answered the request itself.
+   * "lost-response" runs the handler (the change is committed) and then drops the connection.
+   */
+  async apply(fault: Fault | undefined, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
+    if (!fault) return handle();
+    switch (fault.kind) {
+      case "status": {
+        const headers: Record<string, string> = { "Content-Type": "application/json" };
+        if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
+        res.writeHead(fault.status, headers);
+        res.end(JSON.stringify(fault.body ?? { errors: `Simulated ${fault.status}` }));
+        return;
+      }
+      case "timeout":
+        // Never answer; the client's own timeout has to end it. Drop the socket after a minute.
+        setTimeout(() => res.socket?.destroy(), 60_000).unref();
+        return;
+      case "slow":
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        return handle();
+      case "lost-response": {
+        const socket = res.socket;
+        // Let the handler do its work, then cut the line before any byte of the answer leaves.
+        res.write = (() => true) as typeof res.write;
+        res.end = (() => {
+          socket?.destroy();
+          return res;
+        }) as typeof res.end;
+        await handle();
+        socket?.destroy();
+        return;
+      }
+      case "garbage":
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end("<html>Bad gateway</html>");
+        return;
+    }
+  }
+}
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "Content-Type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,450 @@
+// The Shopify Admin simulator: a stateful GraphQL server on loopback that answers the app's documents
+// from seeded data, checks the access token, validates every query against the real Admin schema,
+// throttles by query cost, and delivers webhooks signed the way Shopify signs them.
+//
+// Control API (JSON over HTTP, documented in the README's testing section):
+//   POST /_control/shops                      {domain, accessToken, appUrl, apiSecret, currency?, name?}
+//   POST /_control/customers                  {shop, id?, email, firstName, lastName, phone?, locale?}
+//   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, totals}
+//   POST /_control/orders/:id/status          {shop, financialStatus?, fulfillmentStatus?, cancelled?}
+//   POST /_control/webhooks                   {shop, topic, orderId?, customerId?, payload?, eventId?, times?, concurrent?}
+//   POST /_control/faults                     {kind: status|timeout|slow|lost-response|garbage, match?, times?, ...}
+//   POST /_control/throttle                   {shop, maximumAvailable?, currentlyAvailable?, restoreRate?}
+//   GET  /_control/state?shop=…               what the simulator holds (orders, metafields, requests)
+//   POST /_control/reset
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { createHmac, randomUUID } from "node:crypto";
+import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { parse as parseToml } from "smol-toml";
+import { FaultInjector, readBody, sendJson, type FaultRule } from "../faults";
+import { queryCost } from "./cost";
+import {
+  computeOrder,
+  connection,
+  gqlOrder,
+  newId,
+  restOrder,
+  type SeedCustomer,
+  type SeedOrder,
+  type StoredOrder,
+} from "./orders";
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+export const ADMIN_SCHEMA_FILE = path.join(here, "admin-2026-01.schema.graphql");
+
+let cachedSchema: GraphQLSchema | undefined;
+export function adminSchema(): GraphQLSchema {
+  cachedSchema ??= buildSchema(fs.readFileSync(ADMIN_SCHEMA_FILE, "utf8"), { assumeValidSDL: true });
+  return cachedSchema;
+}
+
+/** Shopify's webhook signature: base64 HMAC-SHA256 of the raw body with the app's secret. */
+export function signWebhook(body: string, secret: string): string {
+  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
+}
+
+type Bucket = { maximumAvailable: number; currentlyAvailable: number; restoreRate: number; at: number };
+
+type SimShop = {
+  id: number;
+  domain: string;
+  name: string;
+  email: string;
+  currency: string;
+  accessToken: string;
+  appUrl: string;
+  apiSecret: string;
+  scopes: string[];
+  customers: Map<number, SeedCustomer>;
+  orders: Map<number, StoredOrder>;
+  orderNumber: number;
+  bucket: Bucket;
+  requests: Array<{ operationName: string | null; cost: number; throttled: boolean }>;
+  webhooksSent: Array<{ topic: string; eventId: string; webhookId: string; status: number }>;
+};
+
+export type WebhookResult = { status: number; eventId: string; webhookId: string; body: string };
+
+export type SimulatorOptions = { port?: number; tomlPath?: string; apiVersion?: string };
+
+export class ShopifyAdminSimulator {
+  readonly faults = new FaultInjector();
+  readonly shops = new Map<string, SimShop>();
+  private server: http.Server | undefined;
+  private routes: Map<string, string>;
+  private apiVersion: string;
+  url = "";
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    const toml = parseToml(fs.readFileSync(options.tomlPath ?? path.resolve(here, "../../../shopify.app.toml"), "utf8")) as {
+      webhooks: { api_version: string; subscriptions: Array<{ topics?: string[]; compliance_topics?: string[]; uri: string }> };
+    };
+    this.apiVersion = options.apiVersion ?? toml.webhooks.api_version;
+    // Deliver each topic where the app's configuration says, as Shopify does.
+    this.routes = new Map();
+    for (const sub of toml.webhooks.subscriptions) {
+      for (const topic of [...(sub.topics ?? []), ...(sub.compliance_topics ?? [])]) this.routes.set(topic, sub.uri);
+    }
+  }
+
+  async start(): Promise<string> {
+    adminSchema();
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { errors: String(error) });
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this.url;
+  }
+
+  async close() {
+    await new Promise((resolve) => this.server?.close(resolve));
+    this.server?.closeAllConnections();
+  }
+
+  // ----- state -----
+
+  addShop(input: { domain: string; accessToken: string; appUrl: string; apiSecret: string; currency?: string; name?: string; scopes?: string[] }) {
+    const shop: SimShop = {
+      id: newId(),
+      domain: input.domain,
+      name: input.name ?? input.domain.replace(".myshopify.com", ""),
+      email: `owner@${input.domain}`,
+      currency: input.currency ?? "EUR",
+      accessToken: input.accessToken,
+      appUrl: input.appUrl.replace(/\/$/, ""),
+      apiSecret: input.apiSecret,
+      scopes: input.scopes ?? ["write_orders", "read_customers"],
+      customers: new Map(),
+      orders: new Map(),
+      orderNumber: 1000,
+      bucket: { maximumAvailable: 2000, currentlyAvailable: 2000, restoreRate: 100, at: Date.now() },
+      requests: [],
+      webhooksSent: [],
+    };
+    this.shops.set(shop.domain, shop);
+    return shop;
+  }
+
+  shop(domain: string): SimShop {
+    const shop = this.shops.get(domain);
+    if (!shop) throw new NotFound(`unknown shop ${domain}`);
+    return shop;
+  }
+
+  addCustomer(domain: string, customer: Omit<SeedCustomer, "id"> & { id?: number }) {
+    const stored = { ...customer, id: customer.id ?? newId() };
+    this.shop(domain).customers.set(stored.id, stored);
+    return stored;
+  }
+
+  addOrder(domain: string, seed: SeedOrder) {
+    const shop = this.shop(domain);
+    if (seed.customerId && !shop.customers.has(seed.customerId)) throw new BadRequest(`unknown customer ${seed.customerId}`);
+    shop.orderNumber += 1;
+    const order = computeOrder(seed, shop.currency, shop.orderNumber);
+    shop.orders.set(order.id, order);
+    return order;
+  }
+
+  order(domain: string, id: number): StoredOrder {
+    const order = this.shop(domain).orders.get(id);
+    if (!order) throw new NotFound(`unknown order ${id}`);
+    return order;
+  }
+
+  setOrderStatus(domain: string, id: number, change: { financialStatus?: StoredOrder["financialStatus"]; fulfillmentStatus?: StoredOrder["fulfillmentStatus"]; cancelled?: boolean }) {
+    const order = this.order(domain, id);
+    if (change.financialStatus) order.financialStatus = change.financialStatus;
+    if (change.fulfillmentStatus !== undefined) order.fulfillmentStatus = change.fulfillmentStatus;
+    if (change.cancelled) order.cancelledAt = new Date().toISOString();
+    order.updatedAt = new Date().toISOString();
+    return order;
+  }
+
+  restOrderPayload(domain: string, id: number) {
+    const order = this.order(domain, id);
+    return restOrder(order, order.seed.customerId ? this.shop(domain).customers.get(order.seed.customerId) : undefined);
+  }
+
+  // ----- webhooks -----
+
+  /** The payload Shopify would send for a topic, from the simulator's state. */
+  webhookPayload(domain: string, topic: string, input: { orderId?: number; customerId?: number; dataRequestId?: number }): unknown {
+    const shop = this.shop(domain);
+    if (topic.startsWith("orders/")) {
+      if (!input.orderId) throw new BadRequest(`${topic} needs an orderId`);
+      if (topic === "orders/edited") {
+        return { order_edit: { id: newId(), order_id: input.orderId, app_id: null, created_at: new Date().toISOString(), committed_at: new Date().toISOString(), notify_customer: false, staff_note: "", line_items: { additions: [], removals: [] } } };
+      }
+      return this.restOrderPayload(domain, input.orderId);
+    }
+    const customer = input.customerId ? shop.customers.get(input.customerId) : undefined;
+    const ordersOf = (customerId: number | undefined) =>
+      [...shop.orders.values()].filter((o) => customerId && o.seed.customerId === customerId).map((o) => o.id);
+    switch (topic) {
+      case "app/uninstalled":
+        return { id: shop.id, name: shop.name, email: shop.email, domain: shop.domain, myshopify_domain: shop.domain, currency: shop.currency };
+      case "app/scopes_update":
+        return { id: shop.id, previous: shop.scopes, current: shop.scopes, updated_at: new Date().toISOString() };
+      case "customers/redact":
+        return {
+          shop_id: shop.id,
+          shop_domain: shop.domain,
+          customer: { id: input.customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+          orders_to_redact: ordersOf(input.customerId),
+        };
+      case "customers/data_request":
+        return {
+          shop_id: shop.id,
+          shop_domain: shop.domain,
+          orders_requested: ordersOf(input.customerId),
+          customer: { id: input.customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+          data_request: { id: input.dataRequestId ?? newId() },
+        };
+      case "shop/redact":
+        return { shop_id: shop.id, shop_domain: shop.domain };
+      default:
+        throw new BadRequest(`no payload rule for ${topic}; pass a payload`);
+    }
+  }
+
+  /** Delivers a webhook to the app, signed. `times` > 1 repeats the same event (same event id). */
+  async sendWebhook(input: {
+    shop: string;
+    topic: string;
+    orderId?: number;
+    customerId?: number;
+    payload?: unknown;
+    rawBody?: string;
+    eventId?: string;
+    times?: number;
+    concurrent?: boolean;
+    secret?: string;
+  }): Promise<WebhookResult[]> {
+    const shop = this.shop(input.shop);
+    const uri = this.routes.get(input.topic);
+    if (!uri) throw new BadRequest(`shopify.app.toml has no subscription for ${input.topic}`);
+    const body = input.rawBody ?? JSON.stringify(input.payload ?? this.webhookPayload(input.shop, input.topic, input));
+    const eventId = input.eventId ?? randomUUID();
+    const webhookId = randomUUID();
+    const send = async (): Promise<WebhookResult> => {
+      const response = await fetch(new URL(uri, shop.appUrl + "/"), {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-Shopify-Topic": input.topic,
+          "X-Shopify-Hmac-Sha256": signWebhook(body, input.secret ?? shop.apiSecret),
+          "X-Shopify-Shop-Domain": shop.domain,
+          "X-Shopify-API-Version": this.apiVersion,
+          "X-Shopify-Webhook-Id": webhookId,
+          "X-Shopify-Event-Id": eventId,
+          "X-Shopify-Triggered-At": new Date().toISOString(),
+        },
+        body,
+      });
+      const text = await response.text();
+      shop.webhooksSent.push({ topic: input.topic, eventId, webhookId, status: response.status });
+      return { status: response.status, eventId, webhookId, body: text };
+    };
+    const times = input.times ?? 1;
+    if (input.concurrent) return Promise.all(Array.from({ length: times }, send));
+    const results: WebhookResult[] = [];
+    for (let i = 0; i < times; i++) results.push(await send());
+    return results;
+  }
+
+  // ----- HTTP -----
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://simulator");
+    try {
+      if (url.pathname.startsWith("/_control/")) return await this.control(req, res, url);
+      const graphql = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(url.pathname);
+      if (graphql && req.method === "POST") {
+        const body = await readBody(req);
+        const operation = /(?:query|mutation)\s+(\w+)/.exec(body)?.[1] ?? "";
+        const fault = this.faults.take(`${url.pathname} ${operation}`);
+        return await this.faults.apply(fault, res, () => this.graphql(req, res, body));
+      }
+      sendJson(res, 404, { errors: "Not Found" });
+    } catch (error) {
+      if (error instanceof NotFound) return sendJson(res, 404, { error: error.message });
+      if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
+      throw error;
+    }
+  }
+
+  private async graphql(req: http.IncomingMessage, res: http.ServerResponse, rawBody: string) {
+    const token = req.headers["x-shopify-access-token"];
+    const shop = [...this.shops.values()].find((s) => s.accessToken === token);
+    if (!token || !shop) {
+      return sendJson(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+    }
+    let request: { query?: string; variables?: Record<string, unknown>; operationName?: string };
+    try {
+      request = JSON.parse(rawBody);
+    } catch {
+      return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+    }
+    if (!request.query) return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (error) {
+      return sendJson(res, 200, { errors: [formatError(error as GraphQLError)] });
+    }
+    const schema = adminSchema();
+    const errors = validate(schema, document);
+    if (errors.length > 0) return sendJson(res, 200, { errors: errors.map(formatError) });
+
+    const variables = request.variables ?? {};
+    const cost = queryCost(schema, document, variables);
+    const bucket = refill(shop.bucket);
+    const operationName = request.operationName ?? (/(?:query|mutation)\s+(\w+)/.exec(request.query)?.[1] ?? null);
+    if (cost > bucket.currentlyAvailable) {
+      shop.requests.push({ operationName, cost, throttled: true });
+      return sendJson(res, 200, {
+        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+        extensions: { cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: throttleStatus(bucket) } },
+      });
+    }
+    bucket.currentlyAvailable -= cost;
+    shop.requests.push({ operationName, cost, throttled: false });
+    const result = await execute({ schema, document, variableValues: variables, rootValue: this.rootValue(shop) });
+    sendJson(res, 200, {
+      ...(result.errors ? { errors: result.errors.map(formatError) } : {}),
+      data: result.data ?? null,
+      extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: throttleStatus(bucket) } },
+    });
+  }
+
+  private rootValue(shop: SimShop) {
+    const customerOf = (order: StoredOrder) => (order.seed.customerId ? shop.customers.get(order.seed.customerId) : undefined);
+    const orderByGid = (gid: string) => {
+      const id = Number(/^gid:\/\/shopify\/Order\/(\d+)$/.exec(gid)?.[1]);
+      return shop.orders.get(id);
+    };
+    return {
+      shop: {
+        id: `gid://shopify/Shop/${shop.id}`,
+        name: shop.name,
+        myshopifyDomain: shop.domain,
+        email: shop.email,
+        currencyCode: shop.currency,
+        ianaTimezone: "Europe/Copenhagen",
+      },
+      order: ({ id }: { id: string }) => {
+        const order = orderByGid(id);
+        return order ? gqlOrder(order, customerOf(order)) : null;
+      },
+      orders: (args: { first?: number; after?: string; query?: string }) => {
+        const since = /updated_at:>'?([^'\s]+)'?/.exec(args.query ?? "")?.[1];
+        const list = [...shop.orders.values()]
+          .filter((o) => !since || o.updatedAt > since)
+          .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+          .map((o) => gqlOrder(o, customerOf(o)));
+        return connection(list, args);
+      },
+      metafieldsSet: ({ metafields }: { metafields: Array<{ ownerId: string; namespace?: string; key: string; value: string; type?: string }> }) => {
+        const userErrors: Array<{ field: string[]; message: string; code: string }> = [];
+        const saved = [];
+        for (const [i, input] of metafields.entries()) {
+          const order = orderByGid(input.ownerId);
+          if (!order) {
+            userErrors.push({ field: ["metafields", String(i), "ownerId"], message: "Owner does not exist.", code: "INVALID" });
+            continue;
+          }
+          const namespace = input.namespace ?? "$app";
+          const key = `${namespace}.${input.key}`;
+          const metafield = { id: order.metafields.get(key)?.id ?? `gid://shopify/Metafield/${newId()}`, namespace, key: input.key, value: input.value, type: input.type ?? "single_line_text_field" };
+          order.metafields.set(key, metafield);
+          saved.push(metafield);
+        }
+        return { metafields: userErrors.length ? null : saved, userErrors };
+      },
+    };
+  }
+
+  private async control(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const body = req.method === "POST" ? JSON.parse((await readBody(req)) || "{}") : {};
+    const route = `${req.method} ${url.pathname}`;
+    const status = /^POST \/_control\/orders\/(\d+)\/status$/.exec(route);
+    if (status) {
+      const order = this.setOrderStatus(body.shop, Number(status[1]), body);
+      return sendJson(res, 200, { id: order.id, financialStatus: order.financialStatus, fulfillmentStatus: order.fulfillmentStatus, cancelledAt: order.cancelledAt });
+    }
+    switch (route) {
+      case "POST /_control/shops":
+        this.addShop(body);
+        return sendJson(res, 201, { domain: body.domain });
+      case "POST /_control/customers":
+        return sendJson(res, 201, this.addCustomer(body.shop, body));
+      case "POST /_control/orders": {
+        const order = this.addOrder(body.shop, body.order);
+        return sendJson(res, 201, { id: order.id, name: order.name, total: this.restOrderPayload(body.shop, order.id).total_price });
+      }
+      case "POST /_control/webhooks":
+        return sendJson(res, 200, await this.sendWebhook(body));
+      case "POST /_control/faults":
+        this.faults.add(body as FaultRule);
+        return sendJson(res, 201, { ok: true });
+      case "POST /_control/throttle": {
+        const shop = this.shop(body.shop);
+        Object.assign(shop.bucket, pick(body, ["maximumAvailable", "currentlyAvailable", "restoreRate"]), { at: Date.now() });
+        return sendJson(res, 200, throttleStatus(shop.bucket));
+      }
+      case "GET /_control/state": {
+        const shop = this.shop(url.searchParams.get("shop") ?? "");
+        return sendJson(res, 200, {
+          orders: [...shop.orders.values()].map((o) => ({ ...this.restOrderPayload(shop.domain, o.id), metafields: [...o.metafields.values()] })),
+          customers: [...shop.customers.values()],
+          requests: shop.requests,
+          webhooksSent: shop.webhooksSent,
+        });
+      }
+      case "POST /_control/reset":
+        this.shops.clear();
+        this.faults.clear();
+        return sendJson(res, 200, { ok: true });
+      default:
+        return sendJson(res, 404, { error: `no control route ${route}` });
+    }
+  }
+}
+
+class NotFound extends Error {}
+class BadRequest extends Error {}
+
+function refill(bucket: Bucket): Bucket {
+  const now = Date.now();
+  bucket.currentlyAvailable = Math.min(bucket.maximumAvailable, bucket.currentlyAvailable + ((now - bucket.at) / 1000) * bucket.restoreRate);
+  bucket.at = now;
+  return bucket;
+}
+
+function throttleStatus(bucket: Bucket) {
+  return {
+    maximumAvailable: bucket.maximumAvailable,
+    currentlyAvailable: Math.floor(bucket.currentlyAvailable),
+    restoreRate: bucket.restoreRate,
+  };
+}
+
+function formatError(error: GraphQLError) {
+  return {
+    message: error.message,
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions: { code: error.path ? "INTERNAL_SERVER_ERROR" : "GRAPHQL_VALIDATION_FAILED" },
+  };
+}
+
+function pick<T extends Record<string, unknown>>(object: T, keys: string[]) {
+  return Object.fromEntries(Object.entries(object).filter(([k]) => keys.includes(k)));
+}

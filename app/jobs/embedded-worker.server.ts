@@ -76,14 +76,18 @@ export class EmbeddedWorker {
     await Promise.allSettled(this.running.values());
   }
 
-  /** Work until nothing is due (for tests and `--once` runs). */
-  async drain(options: { timeoutMs?: number } = {}) {
+  /**
+   * Work until nothing is due (for tests and `--once` runs). Jobs delayed by less than `waitForDelayedMs`
+   * (retries in backoff) count as due, so that a drain sees them through.
+   */
+  async drain(options: { timeoutMs?: number; waitForDelayedMs?: number } = {}) {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
       await this.tick();
       await Promise.allSettled(this.running.values());
+      const horizon = new Date(Date.now() + (options.waitForDelayedMs ?? 0));
       const due = await this.db.job.count({
-        where: { OR: [{ status: "queued", runAt: { lte: new Date() } }, { status: "running" }] },
+        where: { OR: [{ status: "queued", runAt: { lte: horizon } }, { status: "running" }] },
       });
       if (due === 0 && this.running.size === 0) return;
       if (Date.now() > deadline) throw new Error(`worker drain timed out with ${due} job(s) due`);

@@ -1,0 +1,190 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { EmbeddedWorker } from "../../app/jobs/embedded-worker.server";
+import { enqueueJob } from "../../app/jobs/enqueue.server";
+import type { JobHandler } from "../../app/jobs/queue";
+import type { JobType } from "../../app/jobs/topics";
+import { PermanentError, RetryableError } from "../../app/lib/errors";
+import { logger } from "../../app/lib/logger.server";
+
+const SHOP = "worker-test.myshopify.com";
+const workers: EmbeddedWorker[] = [];
+
+async function workerWith(handler: JobHandler, options: Partial<ConstructorParameters<typeof EmbeddedWorker>[0]> = {}) {
+  const worker = new EmbeddedWorker({
+    db: await testDb(),
+    logger,
+    handlers: new Proxy({}, { get: () => handler }) as Record<JobType, JobHandler>,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+    pollMs: 10,
+    ...options,
+  });
+  workers.push(worker);
+  return worker;
+}
+
+async function enqueue(key: string, extra: { groupKey?: string; maxAttempts?: number; runAt?: Date; orderId?: string } = {}) {
+  return enqueueJob(await testDb(), {
+    type: "order.event",
+    shopDomain: SHOP,
+    uniqueKey: key,
+    groupKey: extra.groupKey,
+    payload: { key, orderId: extra.orderId ?? "1001" },
+    maxAttempts: extra.maxAttempts,
+    runAt: extra.runAt,
+  });
+}
+
+describeWithDb("embedded worker", () => {
+  beforeEach(resetDb);
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+  });
+
+  it("enqueues a unique key once", async () => {
+    const first = await enqueue("same-key");
+    const second = await enqueue("same-key");
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ id: first.id, created: false });
+    expect(await (await testDb()).job.count()).toBe(1);
+  });
+
+  it("retries a retryable failure with growing, jittered delays, then succeeds", async () => {
+    // GIVEN a job that fails twice with a retryable error
+    const failures: number[] = [];
+    const worker = await workerWith(async ({ job }) => {
+      if (job.attempts <= 2) {
+        failures.push(Date.now());
+        throw new RetryableError("provider_down", "The accounting system is unavailable.");
+      }
+    });
+    const { id } = await enqueue("retry-me");
+    // WHEN the worker runs until nothing is due
+    await worker.drain({ waitForDelayedMs: 5_000 });
+    // THEN it succeeded on the third attempt, and each retry waited at least half its exponential step
+    const db = await testDb();
+    const job = await db.job.findUniqueOrThrow({ where: { id } });
+    expect(job).toMatchObject({ status: "done", attempts: 3 });
+    const log = await db.syncLogEntry.findMany({ where: { jobId: id }, orderBy: { createdAt: "asc" } });
+    expect(log.map((e) => e.status)).toEqual(["retrying", "retrying"]);
+    expect(log[0].message).toContain("The accounting system is unavailable.");
+    expect(log[0].message).toContain("Attempt 1 of 8");
+    const waits = log.map((e) => new Date(JSON.parse(e.detail!).nextAttemptAt).getTime() - e.createdAt.getTime());
+    expect(waits[0]).toBeGreaterThanOrEqual(10 - 5); // base 20 ms, jitter keeps at least half
+    expect(waits[1]).toBeGreaterThanOrEqual(20 - 5); // 2 × base, at least half
+  });
+
+  it("honours a Retry-After longer than the backoff", async () => {
+    const worker = await workerWith(async ({ job }) => {
+      if (job.attempts === 1) throw new RetryableError("rate_limited", "Too many requests.", { retryAfterMs: 300 });
+    });
+    const { id } = await enqueue("retry-after");
+    await worker.tick();
+    await new Promise((r) => setTimeout(r, 50));
+    const job = await (await testDb()).job.findUniqueOrThrow({ where: { id } });
+    expect(job.status).toBe("queued");
+    expect(job.runAt.getTime() - Date.now()).toBeGreaterThan(150);
+  });
+
+  it("stops a permanent failure at once and tells the merchant", async () => {
+    const worker = await workerWith(async () => {
+      throw new PermanentError("missing_sku", "Line 2 has no SKU; add one in Shopify or choose a default product.");
+    });
+    const { id } = await enqueue("permanent");
+    await worker.drain({ waitForDelayedMs: 5_000 });
+    const db = await testDb();
+    expect(await db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", attempts: 1 });
+    const [entry] = await db.syncLogEntry.findMany({ where: { jobId: id } });
+    expect(entry).toMatchObject({ status: "failed", orderId: "1001" });
+    expect(entry.message).toContain("Line 2 has no SKU");
+    expect(entry.message).toContain("will not be retried automatically");
+  });
+
+  it("fails a job visibly after its last attempt", async () => {
+    const worker = await workerWith(async () => {
+      throw new Error("socket hang up");
+    });
+    const { id } = await enqueue("exhaust", { maxAttempts: 3 });
+    await worker.drain({ waitForDelayedMs: 5_000 });
+    const db = await testDb();
+    expect(await db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", attempts: 3 });
+    const log = await db.syncLogEntry.findMany({ where: { jobId: id }, orderBy: { createdAt: "asc" } });
+    expect(log.map((e) => e.status)).toEqual(["retrying", "retrying", "failed"]);
+    expect(log[2].message).toContain("tried 3 times");
+  });
+
+  it("does not run a delayed job before its time", async () => {
+    const ran: string[] = [];
+    const worker = await workerWith(async ({ job }) => {
+      ran.push(job.uniqueKey);
+    });
+    await enqueue("later", { runAt: new Date(Date.now() + 60_000) });
+    await enqueue("now");
+    await worker.drain({ waitForDelayedMs: 5_000 });
+    expect(ran).toEqual(["now"]);
+    expect(await (await testDb()).job.findUniqueOrThrow({ where: { uniqueKey: "later" } })).toMatchObject({ status: "queued", attempts: 0 });
+  });
+
+  it("runs a job again when its worker was killed (its lease ran out)", async () => {
+    // GIVEN a worker process that claimed the job of order 7
+    const { id } = await enqueue("orphan", { groupKey: `${SHOP}:order:7` });
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("test/helpers/hanging-worker.ts")], {
+      env: { ...process.env, LEASE_MS: "600" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("claimed") && resolve());
+      child.on("exit", (code) => reject(new Error(`hanging worker exited early (${code})`)));
+    });
+    const db = await testDb();
+    expect(await db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running", leaseOwner: "doomed-worker" });
+    // WHEN that process is killed outright
+    child.removeAllListeners("exit");
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.on("exit", resolve));
+    // THEN another worker, once the lease expired, runs the job to the end
+    const ran: string[] = [];
+    const rescuer = await workerWith(async ({ job }) => {
+      ran.push(job.id);
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    await rescuer.drain();
+    expect(ran).toEqual([id]);
+    expect(await db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "done", attempts: 2 });
+    const log = await db.syncLogEntry.findMany({ where: { jobId: id } });
+    expect(log.map((e) => e.status)).toEqual(["retrying"]);
+    expect(log[0].message).toContain("interrupted");
+  }, 30_000);
+
+  it("never runs two jobs of one order at the same time, across workers, while other orders run in parallel", async () => {
+    // GIVEN five jobs for order A and five for order B, and two workers of four slots each
+    const intervals: Array<{ group: string; start: number; end: number }> = [];
+    const handler: JobHandler = async ({ job }) => {
+      const start = performance.now();
+      await new Promise((r) => setTimeout(r, 30));
+      intervals.push({ group: job.groupKey!, start, end: performance.now() });
+    };
+    for (let i = 0; i < 5; i++) {
+      await enqueue(`a-${i}`, { groupKey: `${SHOP}:order:A` });
+      await enqueue(`b-${i}`, { groupKey: `${SHOP}:order:B` });
+    }
+    const one = await workerWith(handler, { concurrency: 4, workerId: "w1" });
+    const two = await workerWith(handler, { concurrency: 4, workerId: "w2" });
+    // WHEN both work at once
+    await Promise.all([one.drain(), two.drain()]);
+    // THEN all ten ran, never two of one order together, and the two orders did overlap
+    expect(intervals).toHaveLength(10);
+    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+    for (const [i, a] of intervals.entries()) {
+      for (const b of intervals.slice(i + 1)) {
+        if (a.group === b.group) expect(overlaps(a, b)).toBe(false);
+      }
+    }
+    const crossOverlap = intervals.some((a) => intervals.some((b) => a.group !== b.group && overlaps(a, b)));
+    expect(crossOverlap).toBe(true);
+    expect(await (await testDb()).jobGroupLock.count()).toBe(0);
+  });
+});

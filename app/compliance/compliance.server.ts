@@ -32,6 +32,7 @@ export function identityFrom(payload: CompliancePayload, orderKey: "orders_to_re
 }
 
 const BATCH = 500;
+const COMPLIANCE_TOPICS = new Set(["CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 
 /** Every stored delivery of the shop, in batches, parsed. */
 async function* deliveriesOf(db: Db, shopDomain: string) {
@@ -171,7 +172,10 @@ export async function exportCustomerData(db: Db, shopDomain: string, payload: Co
     generatedAt: new Date().toISOString(),
     customer: { id: who.customerId ?? null, email: who.email ?? null, phone: who.phone ?? null },
     orders: [...traces.orderIds],
-    notifications: traces.deliveries.map((d) => ({ topic: d.topic, payload: d.payload })),
+    // The privacy requests themselves are not part of what the customer gave the shop.
+    notifications: traces.deliveries
+      .filter((d) => !COMPLIANCE_TOPICS.has(d.topic))
+      .map((d) => ({ topic: d.topic, payload: d.payload })),
     documents: traces.documents.map((d) => ({
       orderId: d.orderId,
       orderName: d.orderName,

@@ -18,6 +18,23 @@ const TAX_LINE = /* GraphQL */ `
   }
 `;
 
+const LINE_ITEM = /* GraphQL */ `
+  fragment LineItemFields on LineItem {
+    id
+    sku
+    name
+    quantity
+    currentQuantity
+    taxable
+    requiresShipping
+    isGiftCard
+    variant { id }
+    originalUnitPriceSet { ...Money }
+    discountAllocations { allocatedAmountSet { ...Money } }
+    taxLines { ...TaxLineFields }
+  }
+`;
+
 const ADDRESS = /* GraphQL */ `
   fragment AddressFields on MailingAddress {
     firstName
@@ -74,23 +91,11 @@ export const ORDER_FOR_INVOICE = /* GraphQL */ `
           contact { id }
         }
       }
-      lineItems(first: 250) {
-        nodes {
-          id
-          sku
-          name
-          quantity
-          currentQuantity
-          taxable
-          requiresShipping
-          isGiftCard
-          variant { id }
-          originalUnitPriceSet { ...Money }
-          discountAllocations { allocatedAmountSet { ...Money } }
-          taxLines { ...TaxLineFields }
-        }
+      lineItems(first: 50) {
+        nodes { ...LineItemFields }
+        pageInfo { hasNextPage endCursor }
       }
-      shippingLines(first: 20) {
+      shippingLines(first: 5) {
         nodes {
           id
           title
@@ -109,7 +114,7 @@ export const ORDER_FOR_INVOICE = /* GraphQL */ `
       currentTotalDutiesSet { ...Money }
       totalPriceSet { ...Money }
       currentTotalPriceSet { ...Money }
-      transactions(first: 50) {
+      transactions(first: 20) {
         id
         kind
         status
@@ -118,9 +123,28 @@ export const ORDER_FOR_INVOICE = /* GraphQL */ `
       }
     }
   }
+  ${LINE_ITEM}
   ${MONEY}
   ${TAX_LINE}
   ${ADDRESS}
+`;
+
+/**
+ * The rest of a long order's lines. Shopify refuses a query over 1000 cost points, so the first query
+ * takes 50 lines and the worker pages through the rest (an order can have hundreds).
+ */
+export const ORDER_LINE_ITEMS_PAGE = /* GraphQL */ `
+  query OrderLineItemsPage($id: ID!, $after: String!) {
+    order(id: $id) {
+      lineItems(first: 50, after: $after) {
+        nodes { ...LineItemFields }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+  ${LINE_ITEM}
+  ${MONEY}
+  ${TAX_LINE}
 `;
 
 /** The shop's own details: currency and name for documents, the timezone for dates. */
@@ -159,6 +183,7 @@ export const SET_ORDER_METAFIELDS = /* GraphQL */ `
 
 export const DOCUMENTS = {
   OrderForInvoice: ORDER_FOR_INVOICE,
+  OrderLineItemsPage: ORDER_LINE_ITEMS_PAGE,
   ShopDetails: SHOP_DETAILS,
   OrdersUpdatedSince: ORDERS_UPDATED_SINCE,
   SetOrderMetafields: SET_ORDER_METAFIELDS,

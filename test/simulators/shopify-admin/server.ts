@@ -45,6 +45,9 @@ export function signWebhook(body: string, secret: string): string {
   return createHmac("sha256", secret).update(body, "utf8").digest("base64");
 }
 
+/** Shopify refuses any single query above this many points. */
+export const MAX_QUERY_COST = 1000;
+
 type Bucket = { maximumAvailable: number; currentlyAvailable: number; restoreRate: number; at: number };
 
 type SimShop = {
@@ -305,6 +308,14 @@ export class ShopifyAdminSimulator {
 
     const variables = request.variables ?? {};
     const cost = queryCost(schema, document, variables);
+    if (cost > MAX_QUERY_COST) {
+      return sendJson(res, 200, {
+        errors: [{
+          message: `Query cost is ${cost}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
+          extensions: { code: "MAX_COST_EXCEEDED", cost, maxCost: MAX_QUERY_COST },
+        }],
+      });
+    }
     const bucket = refill(shop.bucket);
     const operationName = request.operationName ?? (/(?:query|mutation)\s+(\w+)/.exec(request.query)?.[1] ?? null);
     if (cost > bucket.currentlyAvailable) {

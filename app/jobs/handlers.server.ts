@@ -110,7 +110,7 @@ function describeOrderEvent(topic: string, payload: Record<string, unknown>): st
   const label = topicLabel(topic);
   if (topic === "REFUNDS_CREATE") {
     const lines = Array.isArray(payload.refund_line_items) ? payload.refund_line_items.length : 0;
-    return `Received ${label}: refund ${String(payload.id)} of order ${String(payload.order_id)}, ${lines} line(s). Invoicing is not set up yet.`;
+    return `Received ${label}: refund ${String(payload.id)} of order ${String(payload.order_id)} (${lines} line(s)). Invoicing is not set up yet.`;
   }
   if (topic === "ORDERS_EDITED") {
     const edit = (payload.order_edit ?? {}) as Record<string, unknown>;

@@ -1,0 +1,128 @@
+// The demo shop's orders: a spread of what real shops send (EU VAT included and excluded, discounts,
+// shipping, a B2B company, other currencies, a gift card, a tip, a guest, unicode).
+import type { SeedCustomer, SeedOrder } from "../test/simulators/shopify-admin/orders";
+
+export const DEMO_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> = [
+  { key: "mette", email: "mette.jensen@example.dk", firstName: "Mette", lastName: "Jensen", locale: "da" },
+  { key: "joao", email: "joao.conceicao@example.pt", firstName: "João", lastName: "Conceição", locale: "pt-PT" },
+  { key: "erik", email: "erik@example.se", firstName: "Erik", lastName: "Åström", locale: "sv" },
+  { key: "hana", email: "hana@example.jp", firstName: "Hana", lastName: "Sato", locale: "ja" },
+  { key: "buyer", email: "purchasing@nordic-cafes.example", firstName: "Lars", lastName: "Berg", locale: "en" },
+];
+
+const dk = { address1: "Nørregade 12", city: "København K", zip: "1165", country: "Denmark", countryCode: "DK" };
+const pt = { address1: "Rua Augusta 100", city: "Lisboa", zip: "1100-053", country: "Portugal", countryCode: "PT" };
+
+export type DemoOrder = { label: string; customer?: string; seed: SeedOrder; topics: string[] };
+
+export const DEMO_ORDERS: DemoOrder[] = [
+  {
+    label: "Danish order, VAT included, paid",
+    customer: "mette",
+    seed: {
+      taxesIncluded: true,
+      billingAddress: { firstName: "Mette", lastName: "Jensen", ...dk },
+      shippingAddress: { firstName: "Mette", lastName: "Jensen", ...dk },
+      lines: [
+        { sku: "MUG-BLUE", title: "Stoneware mug, blue", quantity: 2, price: "149.00", taxRate: "0.25", taxTitle: "Moms" },
+        { sku: "TEA-EARL", title: "Earl Grey 250 g", quantity: 1, price: "89.95", taxRate: "0.25", taxTitle: "Moms" },
+      ],
+      shipping: [{ title: "PostNord", price: "49.00", taxRate: "0.25", taxTitle: "Moms" }],
+      presentmentCurrency: "DKK",
+      exchangeRate: "7.46",
+    },
+    topics: ["orders/create", "orders/paid"],
+  },
+  {
+    label: "Portuguese order, VAT excluded, 10% line discount",
+    customer: "joao",
+    seed: {
+      taxesIncluded: false,
+      billingAddress: { firstName: "João", lastName: "Conceição", ...pt },
+      lines: [
+        { sku: "LAMP-01", title: "Candeeiro de mesa", quantity: 1, price: "80.00", taxRate: "0.23", taxTitle: "IVA23", discount: "8.00" },
+        { sku: "BOOK-PT", title: "Livro de receitas", quantity: 2, price: "15.00", taxRate: "0.06", taxTitle: "IVA6" },
+      ],
+      shipping: [{ title: "CTT", price: "4.50", taxRate: "0.23", taxTitle: "IVA23" }],
+    },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "B2B order from a company location, on payment terms",
+    customer: "buyer",
+    seed: {
+      taxesIncluded: false,
+      financialStatus: "pending",
+      gateways: ["Payment terms"],
+      company: { id: 7001, name: "Nordic Cafés ApS", locationId: 7002, locationName: "Aarhus roastery", contactId: 7003 },
+      billingAddress: { firstName: "Lars", lastName: "Berg", company: "Nordic Cafés ApS", address1: "Havnegade 3", city: "Aarhus", zip: "8000", country: "Denmark", countryCode: "DK" },
+      lines: [{ sku: "BEANS-5KG", title: "Espresso beans 5 kg", quantity: 10, price: "420.00", taxRate: "0.25" }],
+      shipping: [{ title: "Freight", price: "250.00", taxRate: "0.25" }],
+      presentmentCurrency: "DKK",
+      exchangeRate: "7.46",
+      tags: ["wholesale"],
+    },
+    topics: ["orders/create"],
+  },
+  {
+    label: "Japanese yen (no decimals)",
+    customer: "hana",
+    seed: { currency: "JPY", taxesIncluded: true, lines: [{ sku: "MATCHA", title: "抹茶 100 g", quantity: 3, price: "1980", taxRate: "0.08" }] },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "Kuwaiti dinar presentment (3 decimals) on a euro shop",
+    customer: "erik",
+    seed: { presentmentCurrency: "KWD", exchangeRate: "0.331", lines: [{ sku: "SCARF", title: "Wool scarf", quantity: 1, price: "16.555" }] },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "Gift card as payment, and a tip",
+    customer: "erik",
+    seed: {
+      taxesIncluded: true,
+      lines: [{ sku: "PLANT-S", title: "Small plant", quantity: 1, price: "30.00", taxRate: "0.25" }],
+      tip: "3.00",
+      giftCardPayment: "20.00",
+      gateways: ["gift_card", "shopify_payments"],
+    },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "100% discount (free sample)",
+    customer: "mette",
+    seed: { taxesIncluded: true, lines: [{ sku: "SAMPLE", title: "Sample pack", quantity: 1, price: "25.00", taxRate: "0.25", discount: "25.00" }] },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "Guest checkout without an e-mail, partially fulfilled",
+    seed: {
+      email: null,
+      fulfillmentStatus: "partial",
+      lines: [
+        { sku: "CANDLE", title: "Candle", quantity: 2, price: "12.00", taxRate: "0.25" },
+        { sku: null, title: "Custom engraving", quantity: 1, price: "5.00", taxRate: "0.25" },
+      ],
+    },
+    topics: ["orders/paid", "orders/partially_fulfilled"],
+  },
+  {
+    label: "Cancelled before payment",
+    customer: "joao",
+    seed: { financialStatus: "voided", cancelledAt: new Date().toISOString(), lines: [{ sku: "VASE", title: "Vase", quantity: 1, price: "45.00", taxRate: "0.23" }] },
+    topics: ["orders/create", "orders/cancelled"],
+  },
+  {
+    label: "Paid, then refunded one line",
+    customer: "mette",
+    seed: {
+      taxesIncluded: true,
+      financialStatus: "partially_refunded",
+      lines: [
+        { sku: "PLATE", title: "Plate", quantity: 4, price: "60.00", taxRate: "0.25" },
+        { sku: "BOWL", title: "Bowl", quantity: 2, price: "45.00", taxRate: "0.25" },
+      ],
+    },
+    topics: ["orders/paid", "refunds/create"],
+  },
+];

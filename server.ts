@@ -46,7 +46,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const production = process.env.NODE_ENV === "production";
   const port = Number(process.env.PORT ?? 3000);
   startServer({ port, production }).then(
-    ({ url }) => console.log(`Invoice Bridge listening on ${url} (${production ? "production" : "development"})`),
+    (server) => {
+      console.log(`Invoice Bridge listening on ${server.url} (${production ? "production" : "development"})`);
+      // Finish the jobs in hand before leaving; their leases would bring them back anyway.
+      const shutdown = () => {
+        void server.close().finally(() => process.exit(0));
+      };
+      process.once("SIGTERM", shutdown);
+      process.once("SIGINT", shutdown);
+    },
     (error: unknown) => {
       console.error(error);
       process.exit(1);

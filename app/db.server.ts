@@ -7,7 +7,7 @@ import { PrismaClient as SqliteClient } from "@invoice-bridge/prisma-sqlite";
 import { PrismaClient as PostgresClient } from "@invoice-bridge/prisma-postgresql";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { databaseFlavour, sqliteFileFromUrl, type DatabaseFlavour } from "./lib/database-url";
+import { databaseFlavour, sqliteFileFromUrl } from "./lib/database-url";
 
 export type Db = SqliteClient;
 export type { Prisma } from "@invoice-bridge/prisma-sqlite";
@@ -22,16 +22,6 @@ export function createDb(url = process.env.DATABASE_URL): Db {
   return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
 }
 
-export function dbFlavour(): DatabaseFlavour {
-  return databaseFlavour(process.env.DATABASE_URL);
-}
-
-/** WAL lets the worker read while a webhook writes; set once per SQLite file (it persists). */
-export async function prepareDb(db: Db): Promise<void> {
-  if (dbFlavour() === "sqlite") {
-    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  }
-}
 
 declare global {
   var __ibDb: Db | undefined;

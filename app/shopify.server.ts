@@ -36,7 +36,8 @@ const baseConfig = {
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
 };
 
-export const sessionStorage = new PrismaSessionStorage(db);
+// The storage is typed against the default @prisma/client; ours is the same model generated per database.
+export const sessionStorage = new PrismaSessionStorage(db as unknown as ConstructorParameters<typeof PrismaSessionStorage>[0]);
 
 const shopify = shopifyApp({
   ...baseConfig,

@@ -1,7 +1,6 @@
 // npm run demo [-- --once] [-- --port N]
 // The app on SQLite, with the Shopify Admin simulator in place of Shopify: it seeds a demo shop, sends
 // its orders' webhooks through the real intake, and shows what the worker made of them.
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -42,7 +41,8 @@ Object.assign(process.env, {
 
 async function main() {
   step("Preparing the SQLite database (data/demo.sqlite)");
-  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env: process.env, stdio: "pipe" });
+  const { migrateDatabase } = await import("../app/db/migrations.server");
+  await migrateDatabase(process.env.DATABASE_URL!);
 
   step("Starting the Shopify Admin simulator");
   const { ShopifyAdminSimulator } = await import("../test/simulators/shopify-admin/server");

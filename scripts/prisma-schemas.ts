@@ -10,8 +10,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { databaseFlavour, DEFAULT_SQLITE_FILE } from "../app/lib/database-url";
-import { applyPostgresMigrations, describePostgres, describeSqlite } from "../app/db/migrations.server";
+import { DEFAULT_SQLITE_FILE } from "../app/lib/database-url";
+import { describePostgres, describeSqlite, migrateDatabase } from "../app/db/migrations.server";
 
 type Flavour = "sqlite" | "postgresql";
 
@@ -59,19 +59,13 @@ function generate() {
   console.log("prisma: generated the SQLite and PostgreSQL clients");
 }
 
-async function migrateDatabase(url: string, options: { quiet?: boolean } = {}) {
-  if (databaseFlavour(url) === "postgresql") {
-    const applied = await applyPostgresMigrations(url, migrationsDir("postgresql"));
-    if (!options.quiet) console.log(`prisma: PostgreSQL migrations applied: ${applied.length ? applied.join(", ") : "none pending"}`);
-    return;
-  }
-  fs.mkdirSync(path.dirname(path.resolve(root, url.replace(/^file:/, ""))), { recursive: true });
-  const out = prisma(["migrate", "deploy"], url, options);
-  if (!options.quiet) process.stdout.write(out);
+async function migrateQuietly(url: string, options: { quiet?: boolean } = {}) {
+  const out = await migrateDatabase(url);
+  if (!options.quiet) console.log(out);
 }
 
 function migrate() {
-  return migrateDatabase(process.env.DATABASE_URL || "file:./" + DEFAULT_SQLITE_FILE);
+  return migrateQuietly(process.env.DATABASE_URL || "file:./" + DEFAULT_SQLITE_FILE);
 }
 
 function migrationsDir(flavour: Flavour) {
@@ -89,7 +83,7 @@ async function withScratchDatabase<T>(
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-schema-"));
     try {
       const url = `file:${path.join(dir, "scratch.sqlite")}`;
-      if (runMigrations) await migrateDatabase(url, { quiet: true });
+      if (runMigrations) await migrateQuietly(url, { quiet: true });
       return await fn(url);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -104,7 +98,7 @@ async function withScratchDatabase<T>(
   try {
     const url = new URL(admin);
     url.pathname = `/${name}`;
-    if (runMigrations) await migrateDatabase(url.toString(), { quiet: true });
+    if (runMigrations) await migrateQuietly(url.toString(), { quiet: true });
     return await fn(url.toString());
   } finally {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

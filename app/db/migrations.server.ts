@@ -6,10 +6,38 @@
 // applied by this runner, which records them in `_prisma_migrations` exactly as Prisma does (id,
 // sha256 checksum of the file, timestamps, steps), so that `prisma migrate deploy` with a native engine
 // later sees them as applied.
+import { execFileSync } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Brings the database DATABASE_URL-style `url` points at up to date: `prisma migrate deploy` for SQLite
+ * (then WAL, which lets the worker read while a webhook writes, and persists in the file), our runner
+ * for PostgreSQL.
+ */
+export async function migrateDatabase(url: string): Promise<string> {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const applied = await applyPostgresMigrations(url, path.join(root, "prisma/postgresql/migrations"));
+    return `PostgreSQL migrations applied: ${applied.length ? applied.join(", ") : "none pending"}`;
+  }
+  const file = path.resolve(root, url.replace(/^file:/, "").split("?")[0]);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const out = execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `file:${file}`, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.close();
+  return out.split("\n").filter((line) => line && !line.startsWith("Loaded Prisma config")).join("\n");
+}
 
 export async function applyPostgresMigrations(connectionString: string, migrationsDir: string) {
   const client = new pg.Client({ connectionString });

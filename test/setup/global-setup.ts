@@ -1,11 +1,10 @@
 // Once per test run and project: a migrated template database that each test file copies.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { applyPostgresMigrations } from "../../app/db/migrations.server";
+import { applyPostgresMigrations, migrateDatabase } from "../../app/db/migrations.server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -23,11 +22,7 @@ export default async function setup(project: TestProject) {
   if (flavour === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-test-"));
     const template = path.join(dir, "template.sqlite");
-    execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: `file:${template}` },
-      stdio: "pipe",
-    });
+    await migrateDatabase(`file:${template}`);
     project.provide("sqliteTemplate", template);
     project.provide("pgSkipReason", "");
     return () => fs.rmSync(dir, { recursive: true, force: true });

@@ -18,11 +18,11 @@ process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "ib-data-"));
 const flavour = process.env.IB_TEST_DB ?? "sqlite";
 const id = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 
-if (flavour === "sqlite") {
+if (flavour === "sqlite" || inject("pgSkipReason")) {
   const file = path.join(process.env.DATA_DIR, `test-${id}.sqlite`);
   fs.copyFileSync(inject("sqliteTemplate"), file);
   process.env.DATABASE_URL = `file:${file}`;
-} else if (!inject("pgSkipReason")) {
+} else {
   const template = new URL(inject("pgTemplateUrl"));
   const name = `ib_test_${id}`;
   const admin = new URL(template);
@@ -41,8 +41,6 @@ if (flavour === "sqlite") {
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await c.end();
   });
-} else {
-  process.env.DATABASE_URL = "postgresql://unavailable.invalid/skipped";
 }
 
 afterAll(() => {

@@ -17,15 +17,19 @@ declare module "vitest" {
 const root = path.resolve(import.meta.dirname, "../..");
 export const PG_ADMIN_URL = process.env.PG_ADMIN_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 
+async function sqliteTemplate(project: TestProject) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-test-"));
+  const template = path.join(dir, "template.sqlite");
+  await migrateDatabase(`file:${template}`);
+  project.provide("sqliteTemplate", template);
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export default async function setup(project: TestProject) {
   const flavour = project.config.env?.IB_TEST_DB ?? "sqlite";
   if (flavour === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-test-"));
-    const template = path.join(dir, "template.sqlite");
-    await migrateDatabase(`file:${template}`);
-    project.provide("sqliteTemplate", template);
     project.provide("pgSkipReason", "");
-    return () => fs.rmSync(dir, { recursive: true, force: true });
+    return sqliteTemplate(project);
   }
 
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
@@ -37,7 +41,8 @@ export default async function setup(project: TestProject) {
     console.warn(`\n  PostgreSQL suite SKIPPED: ${reason}\n`);
     project.provide("pgSkipReason", reason);
     project.provide("pgTemplateUrl", "");
-    return;
+    // The skipped files still import the app; give those imports a database that exists.
+    return sqliteTemplate(project);
   }
   const name = `ib_test_template_${process.pid}`;
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

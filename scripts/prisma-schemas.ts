@@ -106,9 +106,18 @@ async function withScratchDatabase<T>(
   }
 }
 
+/**
+ * A connection for commands that only diff schemas: Prisma still opens the adapter, so it must point at
+ * something that exists (a fresh checkout has no data/ folder).
+ */
+function diffUrl(flavour: Flavour): string {
+  if (flavour === "postgresql") return PG_ADMIN_URL;
+  return `file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ib-diff-")), "scratch.sqlite")}`;
+}
+
 function fromEmptySql(flavour: Flavour): string {
   const schema = flavour === "sqlite" ? SQLITE_SCHEMA : PG_SCHEMA;
-  const url = flavour === "sqlite" ? "file:./" + DEFAULT_SQLITE_FILE : PG_ADMIN_URL;
+  const url = diffUrl(flavour);
   return prisma(["migrate", "diff", "--from-empty", "--to-schema-datamodel", schema, "--script"], url, { quiet: true });
 }
 
@@ -184,7 +193,7 @@ function newMigration(name: string) {
     const dir = migrationsDir(flavour);
     const snapshot = path.join(dir, SNAPSHOT);
     const from = fs.existsSync(snapshot) ? ["--from-schema-datamodel", snapshot] : ["--from-empty"];
-    const url = flavour === "sqlite" ? "file:./" + DEFAULT_SQLITE_FILE : PG_ADMIN_URL;
+    const url = diffUrl(flavour);
     const sql = prisma(["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"], url, { quiet: true });
     const folder = path.join(dir, `${stamp}_${name}`);
     fs.mkdirSync(folder, { recursive: true });

@@ -1,32 +1,33 @@
-// The app's HTTP server: Remix on Express, plus the in-process job worker (unless WORKER=off).
+// The app's HTTP server: Remix on Express, plus the job worker in a thread of this process (unless
+// WORKER=off).
 // In production it serves the Vite build (npm run build); otherwise Vite's dev middleware.
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 
-type AppBuild = ServerBuild & { entry: { module: { startEmbeddedWorker?: () => unknown } } };
+import { startWorkerThread } from "./app/jobs/worker.server";
 
 export async function startServer(options: { port: number; host?: string; production?: boolean }) {
   const app = express();
   app.disable("x-powered-by");
-  let build: AppBuild | (() => Promise<AppBuild>);
+  let build: ServerBuild | (() => Promise<ServerBuild>);
   let closeVite: (() => Promise<void>) | undefined;
   if (options.production) {
     app.use("/assets", express.static(path.resolve("build/client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.resolve("build/client"), { maxAge: "1h" }));
-    build = (await import(path.resolve("build/server/index.js"))) as AppBuild;
+    build = (await import(path.resolve("build/server/index.js"))) as ServerBuild;
   } else {
     const vite = await import("vite");
     const server = await vite.createServer({ server: { middlewareMode: true }, appType: "custom" });
     app.use(server.middlewares);
-    build = () => server.ssrLoadModule("virtual:remix/server-build") as Promise<AppBuild>;
+    build = () => server.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     closeVite = () => server.close();
   }
   app.all("*", createRequestHandler({ build, mode: options.production ? "production" : "development" }));
 
-  const loaded = typeof build === "function" ? await build() : build;
-  const worker = loaded.entry.module.startEmbeddedWorker?.() as { stop(): Promise<void> } | undefined;
+  // The job worker runs in a thread of this process (unless WORKER=off).
+  const worker = startWorkerThread();
 
   const listener = await new Promise<import("node:http").Server>((resolve) => {
     const server = app.listen(options.port, options.host ?? "0.0.0.0", () => resolve(server));

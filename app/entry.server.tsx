@@ -5,10 +5,6 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
-// The server starts the in-process worker through the build, so that the routes and the worker share
-// one set of modules (one database client, one wake-up channel).
-export { startEmbeddedWorker } from "./jobs/worker.server";
-
 const ABORT_DELAY = 5000;
 
 export default async function handleRequest(

@@ -46,6 +46,7 @@ export class EmbeddedWorker {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private again = false;
+  private nextLeaseCheck = 0;
   private unsubscribe: (() => void) | undefined;
 
   constructor(options: WorkerOptions) {
@@ -116,9 +117,12 @@ export class EmbeddedWorker {
       });
   }
 
-  /** One pass: recover expired leases, then claim due jobs up to the concurrency limit. */
+  /** One pass: recover expired leases (now and then), then claim due jobs up to the concurrency limit. */
   async tick() {
-    await this.recoverExpiredLeases();
+    if (Date.now() >= this.nextLeaseCheck) {
+      this.nextLeaseCheck = Date.now() + Math.min(5_000, this.leaseMs / 2);
+      await this.recoverExpiredLeases();
+    }
     const free = this.concurrency - this.running.size;
     if (free <= 0) return;
     const now = new Date();
@@ -190,7 +194,6 @@ export class EmbeddedWorker {
       await this.fail(row, job, thrown);
     } finally {
       clearInterval(heartbeat);
-      if (row.groupKey) await this.unlockGroup(row.groupKey);
     }
   }
 
@@ -202,12 +205,18 @@ export class EmbeddedWorker {
     }
   }
 
-  /** Writes the outcome only if this worker still holds the job (its lease was not taken over). */
+  /**
+   * Writes the outcome, and releases the group, in one commit: only if this worker still holds the job
+   * (its lease was not taken over).
+   */
   private async finish(row: JobRow, data: Prisma.JobUpdateManyMutationInput) {
-    const { count } = await this.db.job.updateMany({
-      where: { id: row.id, leaseOwner: this.workerId, status: "running" },
-      data: { ...data, leaseOwner: null, leaseUntil: null },
-    });
+    const [{ count }] = await this.db.$transaction([
+      this.db.job.updateMany({
+        where: { id: row.id, leaseOwner: this.workerId, status: "running" },
+        data: { ...data, leaseOwner: null, leaseUntil: null },
+      }),
+      this.db.jobGroupLock.deleteMany({ where: { groupKey: row.groupKey ?? "", owner: this.workerId } }),
+    ]);
     return count === 1;
   }
 

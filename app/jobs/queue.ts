@@ -3,6 +3,7 @@
 // The Job table is the durable record of every job in both adapters: it is written in the same
 // transaction as whatever caused the job (a webhook delivery, a staff action), so a job exists exactly
 // when its cause does. The embedded adapter works that table directly with an in-process worker.
+import { BroadcastChannel } from "node:worker_threads";
 import type { JobType } from "./topics";
 
 export type JobSpec = {
@@ -73,13 +74,24 @@ export function backoffDelayMs(
   return Math.max(jittered, options.retryAfterMs ?? 0);
 }
 
-/** In-process wake-up: the intake calls it after a commit so that the embedded worker starts at once. */
+/**
+ * Wake-ups: whoever commits a job calls notifyJobEnqueued, so that a worker in this thread or in the
+ * worker thread of this process starts at once instead of at its next poll.
+ */
 type Waker = () => void;
 const wakers = new Set<Waker>();
+const channel = new BroadcastChannel("invoice-bridge:jobs");
+channel.unref();
+channel.onmessage = () => {
+  for (const wake of wakers) wake();
+};
+
 export function onJobEnqueued(waker: Waker): () => void {
   wakers.add(waker);
   return () => wakers.delete(waker);
 }
+
 export function notifyJobEnqueued() {
   for (const wake of wakers) wake();
+  channel.postMessage("enqueued");
 }

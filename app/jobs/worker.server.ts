@@ -1,14 +1,12 @@
-// The worker as the app runs it: in the web process (WORKER=embedded, the default) or alone
-// (`npm run worker`, WORKER=off on the web processes).
+// The worker as the app runs it: in a thread of the web process (WORKER=embedded, the default), or
+// alone (`npm run worker`, with WORKER=off on the web processes).
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import db from "../db.server";
-import { env } from "../lib/env.server";
+import { env, loadEnv } from "../lib/env.server";
 import { logger } from "../lib/logger.server";
 import { EmbeddedWorker } from "./embedded-worker.server";
 import { createHandlers } from "./handlers.server";
-
-declare global {
-  var __ibWorker: EmbeddedWorker | undefined;
-}
 
 export function createWorker() {
   const config = env();
@@ -22,10 +20,35 @@ export function createWorker() {
   });
 }
 
-/** Starts the worker once per process; the server calls this when it starts. */
-export function startEmbeddedWorker(): EmbeddedWorker | undefined {
-  if (env().WORKER !== "embedded") return undefined;
-  globalThis.__ibWorker ??= createWorker();
-  globalThis.__ibWorker.start();
-  return globalThis.__ibWorker;
+export type WorkerThreadHandle = { stop(): Promise<void> };
+
+const THREAD_ENTRY = path.join(import.meta.dirname, "worker-thread.ts");
+
+/**
+ * Starts the worker thread (TypeScript, through tsx) and keeps it running: a thread that dies is
+ * started again after a pause; the leases of its jobs bring them back.
+ */
+export function startWorkerThread(options: { restartDelayMs?: number } = {}): WorkerThreadHandle | undefined {
+  // Read afresh: this runs once, at startup, and the thread inherits the same environment.
+  if (loadEnv().WORKER !== "embedded") return undefined;
+  let stopping = false;
+  let thread: Worker;
+  const spawn = () => {
+    thread = new Worker(THREAD_ENTRY, { execArgv: ["--import", "tsx"] });
+    thread.on("error", (error) => logger.error({ err: error }, "worker thread failed"));
+    thread.on("exit", (code) => {
+      if (stopping) return;
+      logger.error({ code }, "worker thread stopped unexpectedly; starting it again");
+      setTimeout(spawn, options.restartDelayMs ?? 1000).unref();
+    });
+  };
+  spawn();
+  return {
+    async stop() {
+      stopping = true;
+      const exited = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
+      thread.postMessage("stop");
+      await exited;
+    },
+  };
 }

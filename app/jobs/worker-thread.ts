@@ -1,0 +1,16 @@
+// The embedded worker's thread. The web process hosts the worker in a thread of its own, so that jobs
+// use the machine's other core and never hold up the event loop that answers webhooks (SQLite calls are
+// synchronous). "stop" from the host finishes the jobs in hand and ends the thread.
+import { parentPort } from "node:worker_threads";
+import db, { shortenWorkerCommits } from "../db.server";
+import { createWorker } from "./worker.server";
+
+await shortenWorkerCommits(db);
+const worker = createWorker();
+worker.start();
+
+parentPort?.on("message", (message: unknown) => {
+  if (message === "stop") {
+    void worker.stop().finally(() => process.exit(0));
+  }
+});

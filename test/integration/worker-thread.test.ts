@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { orderPayload, webhookRequest } from "../helpers/webhooks";
+import { webhookAction } from "../../app/webhooks/webhook-route.server";
+import { startWorkerThread, type WorkerThreadHandle } from "../../app/jobs/worker.server";
+
+let handle: WorkerThreadHandle | undefined;
+
+async function waitFor<T>(probe: () => Promise<T | undefined | null>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describeWithDb("the embedded worker thread", () => {
+  beforeEach(async () => {
+    await resetDb();
+    process.env.WORKER = "embedded";
+    process.env.JOB_POLL_MS = "60000"; // only a wake-up can make it run within the test
+  });
+  afterEach(async () => {
+    await handle?.stop();
+    process.env.WORKER = "off";
+    delete process.env.JOB_POLL_MS;
+  });
+
+  it("runs in a thread of the web process, is woken by the intake, and stops cleanly", async () => {
+    // GIVEN the worker thread, started and idle
+    const started = startWorkerThread();
+    expect(started).toBeDefined();
+    handle = started;
+    await new Promise((r) => setTimeout(r, 1500)); // let it start and finish its first (empty) poll
+    // WHEN a webhook is recorded
+    const response = await webhookAction({ request: webhookRequest({ body: orderPayload({ name: "#7001" }) }), params: {}, context: {} });
+    expect(response.status).toBe(200);
+    // THEN the thread runs its job (long before its next poll) with the real handlers
+    const db = await testDb();
+    const entry = await waitFor(() => db.syncLogEntry.findFirst({ where: { orderName: "#7001" } }));
+    expect(entry.message).toContain("orders/paid");
+    expect(await db.job.findFirstOrThrow()).toMatchObject({ status: "done", attempts: 1 });
+    // AND stopping it ends the thread
+    handle = undefined;
+    await started!.stop();
+  }, 30_000);
+
+  it("is not started when WORKER=off", () => {
+    process.env.WORKER = "off";
+    expect(startWorkerThread()).toBeUndefined();
+  });
+});

@@ -26,6 +26,8 @@ export type WorkerOptions = {
   backoffMaxMs?: number;
   /** Worker identity in leases; unique per process by default. */
   workerId?: string;
+  /** The jitter source (tests pass a fixed one). */
+  random?: () => number;
 };
 
 type JobRow = Awaited<ReturnType<Db["job"]["findMany"]>>[number];
@@ -39,6 +41,7 @@ export class EmbeddedWorker {
   private readonly pollMs: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
+  private readonly random: () => number;
   readonly workerId: string;
 
   private running = new Map<string, Promise<void>>();
@@ -58,6 +61,7 @@ export class EmbeddedWorker {
     this.pollMs = options.pollMs ?? 500;
     this.backoffBaseMs = options.backoffBaseMs ?? 5_000;
     this.backoffMaxMs = options.backoffMaxMs ?? 60 * 60_000;
+    this.random = options.random ?? Math.random;
     this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   }
 
@@ -231,6 +235,7 @@ export class EmbeddedWorker {
         baseMs: this.backoffBaseMs,
         maxMs: this.backoffMaxMs,
         retryAfterMs: error instanceof RetryableError ? error.retryAfterMs : undefined,
+        random: this.random,
       });
       const runAt = new Date(Date.now() + delay);
       if (await this.finish(row, { status: "queued", runAt, lastError: error.message })) {
@@ -240,7 +245,7 @@ export class EmbeddedWorker {
           jobId: job.id,
           status: "retrying",
           message: `${error.merchantMessage} Attempt ${job.attempts} of ${job.maxAttempts} failed; the next one is at ${runAt.toISOString()}.`,
-          detail: { ...detail, nextAttemptAt: runAt.toISOString() },
+          detail: { ...detail, delayMs: delay, nextAttemptAt: runAt.toISOString() },
         });
       }
       return;

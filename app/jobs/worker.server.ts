@@ -32,11 +32,14 @@ export function startWorkerThread(options: { restartDelayMs?: number } = {}): Wo
   // Read afresh: this runs once, at startup, and the thread inherits the same environment.
   if (loadEnv().WORKER !== "embedded") return undefined;
   let stopping = false;
+  let running = false;
   let thread: Worker;
   const spawn = () => {
     thread = new Worker(THREAD_ENTRY, { execArgv: ["--import", "tsx"] });
+    running = true;
     thread.on("error", (error) => logger.error({ err: error }, "worker thread failed"));
     thread.on("exit", (code) => {
+      running = false;
       if (stopping) return;
       logger.error({ code }, "worker thread stopped unexpectedly; starting it again");
       setTimeout(spawn, options.restartDelayMs ?? 1000).unref();
@@ -46,6 +49,7 @@ export function startWorkerThread(options: { restartDelayMs?: number } = {}): Wo
   return {
     async stop() {
       stopping = true;
+      if (!running) return;
       const exited = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
       thread.postMessage("stop");
       await exited;

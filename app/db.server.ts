@@ -24,13 +24,13 @@ export function createDb(url = process.env.DATABASE_URL): Db {
 
 
 /**
- * For the worker's own SQLite connection: commits without waiting for the disk (WAL with
- * synchronous=NORMAL), so that it holds the write lock for microseconds and the webhook intake, which
- * keeps full durability, rarely waits behind it. A power cut may lose the worker's last few commits;
- * jobs then simply run again, and exactly-once rests on unique rows and provider references, not on
- * the worker's bookkeeping.
+ * The worker's own SQLite connection commits without waiting for the disk (WAL with
+ * synchronous=NORMAL), so that it holds the write lock briefly and the webhook intake, which keeps full
+ * durability, rarely waits behind it. A power cut may lose the worker's last few commits; jobs then
+ * simply run again, and exactly-once rests on unique rows and provider references, not on the worker's
+ * bookkeeping.
  */
-export async function shortenWorkerCommits(client: Db): Promise<void> {
+export async function configureWorkerConnection(client: Db): Promise<void> {
   if (databaseFlavour(process.env.DATABASE_URL) === "sqlite") {
     await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   }

@@ -1,8 +1,10 @@
 // npm run worker — the job worker as its own process, for setups where the web processes run with
 // WORKER=off (several web processes, one or more workers, PostgreSQL).
+import db, { configureWorkerConnection } from "../app/db.server";
 import { createWorker } from "../app/jobs/worker.server";
 import { logger } from "../app/lib/logger.server";
 
+await configureWorkerConnection(db);
 const worker = createWorker();
 worker.start();
 logger.info({ workerId: worker.workerId }, "worker started");

@@ -2,10 +2,10 @@
 // use the machine's other core and never hold up the event loop that answers webhooks (SQLite calls are
 // synchronous). "stop" from the host finishes the jobs in hand and ends the thread.
 import { parentPort } from "node:worker_threads";
-import db, { shortenWorkerCommits } from "../db.server";
+import db, { configureWorkerConnection } from "../db.server";
 import { createWorker } from "./worker.server";
 
-await shortenWorkerCommits(db);
+await configureWorkerConnection(db);
 const worker = createWorker();
 worker.start();
 

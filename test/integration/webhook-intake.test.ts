@@ -37,6 +37,22 @@ describeWithDb("webhook intake", () => {
     expect(await db.webhookDelivery.count()).toBe(1);
   });
 
+  it("stores each of many concurrent events once, repeats included, when they share one commit", async () => {
+    // GIVEN ten different events, each delivered twice, all at the same moment
+    const requests = Array.from({ length: 10 }, (_, i) => {
+      const rawBody = JSON.stringify(orderPayload({ id: 9000 + i }));
+      return [webhookRequest({ rawBody, eventId: `evt-${i}` }), webhookRequest({ rawBody, eventId: `evt-${i}` })];
+    }).flat();
+    // WHEN they arrive together
+    const responses = await Promise.all(requests.map(call));
+    // THEN every delivery is acknowledged, and each event is stored with one job
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    const db = await testDb();
+    const keys = (await db.webhookDelivery.findMany({ orderBy: { dedupeKey: "asc" } })).map((d) => d.dedupeKey);
+    expect(keys).toEqual(Array.from({ length: 10 }, (_, i) => `evt-${i}`).sort());
+    expect(await db.job.count()).toBe(10);
+  });
+
   it("falls back to the webhook id when there is no event id", async () => {
     const rawBody = JSON.stringify(orderPayload());
     await call(webhookRequest({ rawBody, eventId: null, webhookId: "wh-1" }));

@@ -6,7 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 
-import { startWorkerThread } from "./app/jobs/worker.server";
+import { startRelayForWebProcess, startWorkerThread } from "./app/jobs/worker.server";
 
 export async function startServer(options: { port: number; host?: string; production?: boolean }) {
   const app = express();
@@ -26,8 +26,9 @@ export async function startServer(options: { port: number; host?: string; produc
   }
   app.all("*", createRequestHandler({ build, mode: options.production ? "production" : "development" }));
 
-  // The job worker runs in a thread of this process (unless WORKER=off).
-  const worker = startWorkerThread();
+  // The job worker runs in a thread of this process (unless WORKER=off); with WORKER=off on BullMQ,
+  // this process still relays its jobs to Redis.
+  const worker = startWorkerThread() ?? startRelayForWebProcess();
 
   const listener = await new Promise<import("node:http").Server>((resolve) => {
     const server = app.listen(options.port, options.host ?? "0.0.0.0", () => resolve(server));

@@ -5,19 +5,38 @@ import { Worker } from "node:worker_threads";
 import db from "../db.server";
 import { env, loadEnv } from "../lib/env.server";
 import { logger } from "../lib/logger.server";
+import { BullmqRelay, BullmqWorker } from "./bullmq-worker.server";
 import { EmbeddedWorker } from "./embedded-worker.server";
 import { createHandlers } from "./handlers.server";
+import { JobRunner } from "./job-runner.server";
 
-export function createWorker() {
+/** The worker of the configured queue adapter (QUEUE). */
+export function createWorker(): EmbeddedWorker | BullmqWorker {
   const config = env();
-  return new EmbeddedWorker({
+  const options = {
     db,
     logger,
     handlers: createHandlers({ db, logger, dataDir: config.DATA_DIR }),
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.JOB_LEASE_MS,
     pollMs: config.JOB_POLL_MS,
-  });
+  };
+  return config.QUEUE === "bullmq"
+    ? new BullmqWorker({ ...options, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX })
+    : new EmbeddedWorker(options);
+}
+
+/**
+ * A web process without a worker (WORKER=off) on BullMQ still hands its jobs to Redis as soon as they
+ * are committed; the workers' own relays would find them only at their next sweep.
+ */
+export function startRelayForWebProcess(): BullmqRelay | undefined {
+  const config = loadEnv();
+  if (config.QUEUE !== "bullmq" || config.WORKER !== "off") return undefined;
+  const runner = new JobRunner({ db, logger, handlers: createHandlers({ db, logger, dataDir: config.DATA_DIR }) });
+  const relay = new BullmqRelay(runner, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, pollMs: config.JOB_POLL_MS });
+  relay.start();
+  return relay;
 }
 
 export type WorkerThreadHandle = { stop(): Promise<void> };

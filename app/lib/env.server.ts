@@ -27,6 +27,10 @@ const schema = z.object({
   /** "embedded" runs the job worker inside the web process; "off" leaves it to `npm run worker`. */
   WORKER: z.enum(["embedded", "off"]).default("embedded"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** The queue adapter: the Job table alone ("embedded"), or BullMQ on Redis for several processes. */
+  QUEUE: z.enum(["embedded", "bullmq"]).default("embedded"),
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z.string().default("ib"),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(500),
   /** Sandbox mode: simulated Shopify and providers. Set only by `npm run demo` and the tests. */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, inject, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
 import { orderPayload, webhookRequest } from "../helpers/webhooks";
 import { webhookAction } from "../../app/webhooks/webhook-route.server";
@@ -27,6 +27,8 @@ describeWithDb("the embedded worker thread", () => {
     handle = undefined;
     process.env.WORKER = "off";
     delete process.env.JOB_POLL_MS;
+    delete process.env.QUEUE;
+    delete process.env.QUEUE_PREFIX;
   });
 
   it("runs in a thread of the web process, is woken by the intake, and stops cleanly", async () => {
@@ -47,6 +49,20 @@ describeWithDb("the embedded worker thread", () => {
     // AND stopping it ends the thread (twice is harmless)
     await started!.stop();
     await started!.stop();
+  }, 30_000);
+
+  it.skipIf(Boolean(inject("redisSkipReason")))("runs on BullMQ when QUEUE=bullmq: the commit reaches Redis, the thread runs the job", async () => {
+    process.env.QUEUE = "bullmq";
+    process.env.QUEUE_PREFIX = `ibtest-thread-${process.pid}-${Date.now()}`;
+    const started = startWorkerThread();
+    handle = started;
+    await new Promise((r) => setTimeout(r, 1500));
+    const response = await webhookAction({ request: webhookRequest({ body: orderPayload({ name: "#7002" }) }), params: {}, context: {} });
+    expect(response.status).toBe(200);
+    const db = await testDb();
+    const job = await waitFor(() => db.job.findFirst({ where: { status: "done" } }));
+    expect(job.attempts).toBe(1);
+    expect((await db.syncLogEntry.findFirstOrThrow({ where: { orderName: "#7002" } })).message).toContain("orders/paid");
   }, 30_000);
 
   it("is not started when WORKER=off", () => {

@@ -11,6 +11,27 @@ declare module "vitest" {
     sqliteTemplate: string;
     pgTemplateUrl: string;
     pgSkipReason: string;
+    redisSkipReason: string;
+  }
+}
+
+export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+
+/** The BullMQ suites need Redis: without it they say so and are skipped; under CI=true, the run fails. */
+async function probeRedis(project: TestProject) {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    await client.ping();
+    project.provide("redisSkipReason", "");
+  } catch (error) {
+    const reason = `no Redis at ${REDIS_URL} (${(error as Error).message}); set REDIS_URL to run it`;
+    if (process.env.CI === "true") throw new Error(`Redis suite cannot run under CI: ${reason}`);
+    console.warn(`\n  Redis (BullMQ) suite SKIPPED: ${reason}\n`);
+    project.provide("redisSkipReason", reason);
+  } finally {
+    client.disconnect();
   }
 }
 
@@ -26,6 +47,7 @@ async function sqliteTemplate(project: TestProject) {
 }
 
 export default async function setup(project: TestProject) {
+  await probeRedis(project);
   const flavour = project.config.env?.IB_TEST_DB ?? "sqlite";
   if (flavour === "sqlite") {
     project.provide("pgSkipReason", "");

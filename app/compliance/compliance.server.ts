@@ -34,19 +34,27 @@ export function identityFrom(payload: CompliancePayload, orderKey: "orders_to_re
 const BATCH = 500;
 const COMPLIANCE_TOPICS = new Set(["CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 
-/** Every stored delivery of the shop, in batches, parsed. */
-async function* deliveriesOf(db: Db, shopDomain: string) {
+/** Rows of a shop's table, a batch at a time (a shop can have years of them). */
+async function* inBatches<T extends { id: string }>(page: (cursor: string | undefined) => Promise<T[]>) {
   let cursor: string | undefined;
   for (;;) {
-    const rows = await db.webhookDelivery.findMany({
-      where: { shopDomain },
-      orderBy: { id: "asc" },
-      take: BATCH,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-    });
-    for (const row of rows) yield { row, payload: safeParse(row.payload) };
+    const rows = await page(cursor);
+    yield* rows;
     if (rows.length < BATCH) return;
     cursor = rows[rows.length - 1].id;
+  }
+}
+
+const after = (cursor: string | undefined) => ({
+  orderBy: { id: "asc" as const },
+  take: BATCH,
+  ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+});
+
+/** Every stored delivery of the shop, parsed. */
+async function* deliveriesOf(db: Db, shopDomain: string) {
+  for await (const row of inBatches((cursor) => db.webhookDelivery.findMany({ where: { shopDomain }, ...after(cursor) }))) {
+    yield { row, payload: safeParse(row.payload) };
   }
 }
 
@@ -114,8 +122,7 @@ export async function redactCustomer(db: Db, shopDomain: string, payload: Compli
   counts.customerLinks = (await db.customerLink.deleteMany({ where: { id: { in: traces.customerLinks.map((l) => l.id) } } })).count;
 
   // Log entries: erase the strings wherever they stand, in the message and the detail.
-  const entries = await db.syncLogEntry.findMany({ where: { shopDomain } });
-  for (const entry of entries) {
+  for await (const entry of inBatches((cursor) => db.syncLogEntry.findMany({ where: { shopDomain }, ...after(cursor) }))) {
     const message = eraseStrings(entry.message, traces.strings);
     const detail = entry.detail === null ? null : eraseStrings(entry.detail, traces.strings);
     if (message !== entry.message || detail !== entry.detail) {
@@ -124,8 +131,7 @@ export async function redactCustomer(db: Db, shopDomain: string, payload: Compli
     }
   }
 
-  const jobs = await db.job.findMany({ where: { shopDomain } });
-  for (const job of jobs) {
+  for await (const job of inBatches((cursor) => db.job.findMany({ where: { shopDomain }, ...after(cursor) }))) {
     const payloadText = eraseStrings(job.payload, traces.strings);
     const lastError = job.lastError === null ? null : eraseStrings(job.lastError, traces.strings);
     if (payloadText !== job.payload || lastError !== job.lastError) {

@@ -146,3 +146,4 @@ describeWithDb("Shopify Admin simulator", () => {
     expect(await db.webhookDelivery.count()).toBe(1);
   });
 });
+

@@ -2,7 +2,8 @@
 //
 // The Job table is the durable record of every job in both adapters: it is written in the same
 // transaction as whatever caused the job (a webhook delivery, a staff action), so a job exists exactly
-// when its cause does. The embedded adapter works that table directly with an in-process worker.
+// when its cause does. The embedded adapter polls that table (embedded-worker.server.ts); the BullMQ
+// adapter relays its due rows to Redis (bullmq-worker.server.ts). Both run jobs through JobRunner.
 import { BroadcastChannel } from "node:worker_threads";
 import type { JobType } from "./topics";
 

@@ -1,0 +1,237 @@
+// The document plan: a pure function from the normalised order to provider-neutral lines whose total,
+// as a provider computes it, is checked against Shopify's total to the minor unit.
+//
+// Decisions, and why:
+// - Discounts are their own lines (a negative line under each discounted line, with the same VAT rate),
+//   not percentages. A percentage with a provider's two decimals cannot express most discounts exactly
+//   (5.00 off 29.97 is 16.683…%), so the document would drift from what the buyer paid; a line carries
+//   the exact amount and shows the buyer the discount.
+// - Prices are net or gross, as the provider needs (e-conomic: net; Collector: gross). Where Shopify does
+//   not give the number in the basis asked for (a net discount of a tax-included price), it is derived
+//   exactly from amounts Shopify gives, and any rounding lands on the discount line, never on the total.
+// - A line's amount that does not divide by its quantity is split in two lines (q−r units at u, r units
+//   at u+1 minor unit), so that quantity × unit price stays exact.
+// - Shipping, tips and duties are their own lines (shipping with its own VAT and product number); gift
+//   cards used to pay are a means of payment, not revenue, and are reported beside the lines.
+// - The document total is computed as a provider does: net basis, Σ net + Σ round(net × rate) per line;
+//   gross basis, Σ gross. It must equal Shopify's current total. A difference within the tolerance gets
+//   an explicit rounding line; a larger one makes the document a draft, with the difference and its
+//   likely cause in words.
+import { addRatios, divideRounded, formatMinor, ratioToString, type Ratio } from "../lib/money";
+import type { NormalizedOrder, TaxLine } from "./order";
+
+export type PriceBasis = "net" | "gross";
+
+export type PlanOptions = {
+  priceBasis: PriceBasis;
+  shippingProductNumber: string;
+  tipProductNumber: string;
+  dutiesProductNumber: string;
+  roundingProductNumber: string;
+  /** The largest difference, in minor units, that a rounding line may absorb. */
+  roundingToleranceMinor: bigint;
+};
+
+export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, "priceBasis"> = {
+  shippingProductNumber: "SHIPPING",
+  tipProductNumber: "TIP",
+  dutiesProductNumber: "DUTIES",
+  roundingProductNumber: "ROUNDING",
+  roundingToleranceMinor: 2n,
+};
+
+export type PlanLine = {
+  kind: "product" | "discount" | "shipping" | "shipping-discount" | "tip" | "duties" | "rounding";
+  /** The order line it comes from, when it does. */
+  lineId: string | null;
+  sku: string | null;
+  productNumber: string | null;
+  description: string;
+  quantity: number;
+  /** Per unit, in the plan's price basis. */
+  unitPrice: bigint;
+  vatRate: Ratio;
+  /** Totals of the line: net, VAT as the provider computes it, gross. */
+  net: bigint;
+  vat: bigint;
+  gross: bigint;
+};
+
+export type TotalsCheck =
+  | { outcome: "equal"; shopifyTotal: bigint; documentTotal: bigint; difference: 0n }
+  | { outcome: "rounded"; shopifyTotal: bigint; documentTotal: bigint; difference: bigint }
+  | { outcome: "mismatch"; shopifyTotal: bigint; documentTotal: bigint; difference: bigint; message: string };
+
+export type DocumentPlan = {
+  currency: string;
+  priceBasis: PriceBasis;
+  lines: PlanLine[];
+  vatBreakdown: Array<{ rate: string; net: bigint; vat: bigint }>;
+  totals: { net: bigint; vat: bigint; gross: bigint };
+  giftCardPaid: bigint | null;
+  check: TotalsCheck;
+};
+
+const ZERO: Ratio = { num: 0n, den: 1n };
+
+export function planDocument(order: NormalizedOrder, options: PlanOptions): DocumentPlan {
+  const lines: PlanLine[] = [];
+  const basis = options.priceBasis;
+
+  const priced = (
+    kind: PlanLine["kind"],
+    base: Pick<PlanLine, "lineId" | "sku" | "productNumber" | "description">,
+    quantity: number,
+    amount: bigint,
+    vatRate: Ratio,
+  ) => {
+    for (const part of splitExactly(amount, quantity)) {
+      lines.push(lineFor(kind, base, part.quantity, part.unitPrice, vatRate, basis));
+    }
+  };
+
+  for (const line of order.lines) {
+    if (line.quantity <= 0) continue;
+    const base = { lineId: line.id, sku: line.sku, productNumber: line.sku, description: line.title };
+    const { before, discount, rate } = amountsInBasis(line.unitPrice * BigInt(line.quantity), line.discount, line.taxes, order.taxesIncluded, basis);
+    priced("product", base, line.quantity, before, rate);
+    if (line.discount !== 0n) {
+      priced("discount", { ...base, description: `Discount on ${line.title}` }, 1, -discount, rate);
+    }
+  }
+  for (const s of order.shipping) {
+    const base = { lineId: null, sku: null, productNumber: options.shippingProductNumber, description: `Shipping: ${s.title}` };
+    const { before, discount, rate } = amountsInBasis(s.price, s.discount, s.taxes, order.taxesIncluded, basis);
+    if (before !== 0n || s.discount !== 0n) priced("shipping", base, 1, before, rate);
+    if (s.discount !== 0n) priced("shipping-discount", { ...base, description: `Shipping discount: ${s.title}` }, 1, -discount, rate);
+  }
+  if (order.tip !== 0n) {
+    priced("tip", { lineId: null, sku: null, productNumber: options.tipProductNumber, description: "Tip" }, 1, order.tip, ZERO);
+  }
+  if (order.duties !== 0n) {
+    priced("duties", { lineId: null, sku: null, productNumber: options.dutiesProductNumber, description: "Duties" }, 1, order.duties, ZERO);
+  }
+
+  const documentTotal = lines.reduce((sum, l) => sum + l.gross, 0n);
+  const difference = order.total - documentTotal;
+  let check: TotalsCheck;
+  if (difference === 0n) {
+    check = { outcome: "equal", shopifyTotal: order.total, documentTotal, difference: 0n };
+  } else if (abs(difference) <= options.roundingToleranceMinor) {
+    lines.push(
+      lineFor(
+        "rounding",
+        { lineId: null, sku: null, productNumber: options.roundingProductNumber, description: "Rounding" },
+        1,
+        difference,
+        ZERO,
+        basis,
+      ),
+    );
+    check = { outcome: "rounded", shopifyTotal: order.total, documentTotal, difference };
+  } else {
+    check = {
+      outcome: "mismatch",
+      shopifyTotal: order.total,
+      documentTotal,
+      difference,
+      message: mismatchMessage(order, documentTotal, difference, options.roundingToleranceMinor),
+    };
+  }
+
+  return {
+    currency: order.currency,
+    priceBasis: basis,
+    lines,
+    vatBreakdown: vatBreakdown(lines),
+    totals: {
+      net: lines.reduce((sum, l) => sum + l.net, 0n),
+      vat: lines.reduce((sum, l) => sum + l.vat, 0n),
+      gross: lines.reduce((sum, l) => sum + l.gross, 0n),
+    },
+    giftCardPaid: order.giftCardPaid,
+    check,
+  };
+}
+
+/**
+ * A line's amount before discount, and its discount, in the basis asked for, from Shopify's numbers:
+ * the unit price (tax included or not, as the order says), the discount in the same terms, and the tax
+ * Shopify charged on the discounted amount. The two always add up to Shopify's discounted amount.
+ */
+function amountsInBasis(original: bigint, discount: bigint, taxes: TaxLine[], taxesIncluded: boolean, basis: PriceBasis) {
+  const rate = taxes.reduce<Ratio>((sum, t) => addRatios(sum, t.rate), ZERO);
+  const tax = taxes.reduce((sum, t) => sum + t.amount, 0n);
+  const discounted = original - discount;
+  if (taxesIncluded === (basis === "gross")) {
+    // Shopify's prices are already in the basis asked for.
+    return { before: original, discount, rate };
+  }
+  // Convert the discounted amount with Shopify's own tax, and the undiscounted one at the rate; the
+  // discount line takes whatever rounding that leaves.
+  const discountedInBasis = basis === "net" ? discounted - tax : discounted + tax;
+  const originalInBasis =
+    basis === "net"
+      ? divideRounded(original * rate.den, rate.den + rate.num)
+      : original + divideRounded(original * rate.num, rate.den);
+  if (discount === 0n) return { before: discountedInBasis, discount: 0n, rate };
+  return { before: originalInBasis, discount: originalInBasis - discountedInBasis, rate };
+}
+
+/** `amount` over `quantity` units with whole minor units: one part, or two (q−r at u, r at u+1). */
+export function splitExactly(amount: bigint, quantity: number): Array<{ quantity: number; unitPrice: bigint }> {
+  const q = BigInt(quantity);
+  const unit = amount / q; // truncates toward zero
+  const remainder = amount - unit * q;
+  if (remainder === 0n) return [{ quantity, unitPrice: unit }];
+  const step = remainder > 0n ? 1n : -1n;
+  const r = Number(remainder > 0n ? remainder : -remainder);
+  return [
+    { quantity: quantity - r, unitPrice: unit },
+    { quantity: r, unitPrice: unit + step },
+  ];
+}
+
+function lineFor(
+  kind: PlanLine["kind"],
+  base: Pick<PlanLine, "lineId" | "sku" | "productNumber" | "description">,
+  quantity: number,
+  unitPrice: bigint,
+  vatRate: Ratio,
+  basis: PriceBasis,
+): PlanLine {
+  const amount = unitPrice * BigInt(quantity);
+  const net = basis === "net" ? amount : amount - divideRounded(amount * vatRate.num, vatRate.den + vatRate.num);
+  const vat = basis === "net" ? divideRounded(net * vatRate.num, vatRate.den) : amount - net;
+  return { kind, ...base, quantity, unitPrice, vatRate, net, vat, gross: net + vat };
+}
+
+function vatBreakdown(lines: PlanLine[]) {
+  const byRate = new Map<string, { rate: string; net: bigint; vat: bigint }>();
+  for (const line of lines) {
+    const rate = ratioToString(line.vatRate);
+    const entry = byRate.get(rate) ?? { rate, net: 0n, vat: 0n };
+    entry.net += line.net;
+    entry.vat += line.vat;
+    byRate.set(rate, entry);
+  }
+  return [...byRate.values()].sort((a, b) => Number(a.rate) - Number(b.rate));
+}
+
+function mismatchMessage(order: NormalizedOrder, documentTotal: bigint, difference: bigint, tolerance: bigint): string {
+  const f = (minor: bigint) => `${formatMinor(minor, order.currency)} ${order.currency}`;
+  const causes: string[] = [];
+  if (["partially_refunded", "refunded"].includes(order.financialStatus)) causes.push("the order was refunded after it was placed");
+  if (order.source === "webhook" && order.currency !== order.shopCurrency) causes.push("the tip or duties could not be read in the buyer's currency");
+  if (order.currency !== order.shopCurrency || order.presentmentCurrency !== order.shopCurrency) causes.push("currency conversion rounding");
+  if (causes.length === 0) causes.push("taxes that Shopify rounded differently from the accounting system");
+  return (
+    `The document would total ${f(documentTotal)}, but Shopify's total is ${f(order.total)} (a difference of ${f(difference)}), ` +
+    `more than the rounding tolerance of ${f(tolerance)} allows. Likely cause: ${causes.join("; ")}. ` +
+    "A draft was made instead, so that you can check it."
+  );
+}
+
+function abs(value: bigint) {
+  return value < 0n ? -value : value;
+}

@@ -13,8 +13,9 @@
 //   at u+1 minor unit), so that quantity × unit price stays exact.
 // - Shipping, tips and duties are their own lines (shipping with its own VAT and product number); gift
 //   cards used to pay are a means of payment, not revenue, and are reported beside the lines.
-// - The document total is computed as a provider does: net basis, Σ net + Σ round(net × rate) per line;
-//   gross basis, Σ gross. It must equal Shopify's current total. A difference within the tolerance gets
+// - The document total is computed as an invoice states it: VAT per rate, rounded once per rate (net
+//   prices: round(Σ net × rate); gross prices: the VAT inside Σ gross). It must equal Shopify's current
+//   total, whose tax Shopify rounded per line: in net prices the two can differ by a few minor units. A difference within the tolerance gets
 //   an explicit rounding line; a larger one makes the document a draft, with the difference and its
 //   likely cause in words.
 import { addRatios, divideRounded, formatMinor, ratioToString, type Ratio } from "../lib/money";
@@ -51,7 +52,7 @@ export type PlanLine = {
   /** Per unit, in the plan's price basis. */
   unitPrice: bigint;
   vatRate: Ratio;
-  /** Totals of the line: net, VAT as the provider computes it, gross. */
+  /** Totals of the line: net, its own VAT rounded alone (for display; the document's VAT is per rate), gross. */
   net: bigint;
   vat: bigint;
   gross: bigint;
@@ -77,6 +78,9 @@ const ZERO: Ratio = { num: 0n, den: 1n };
 export function planDocument(order: NormalizedOrder, options: PlanOptions): DocumentPlan {
   const lines: PlanLine[] = [];
   const basis = options.priceBasis;
+  // Tax-included prices on a net document: each line's net is a share of its rate's net total, chosen so
+  // that the document's VAT (per rate) brings it back to exactly what the buyer paid.
+  const netShares = order.taxesIncluded && basis === "net" ? sharedNets(order) : undefined;
 
   const priced = (
     kind: PlanLine["kind"],
@@ -93,7 +97,7 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   for (const line of order.lines) {
     if (line.quantity <= 0) continue;
     const base = { lineId: line.id, sku: line.sku, productNumber: line.sku, description: line.title };
-    const { before, discount, rate } = amountsInBasis(line.unitPrice * BigInt(line.quantity), line.discount, line.taxes, order.taxesIncluded, basis);
+    const { before, discount, rate } = amountsInBasis(line.unitPrice * BigInt(line.quantity), line.discount, line.taxes, order.taxesIncluded, basis, netShares?.get(line));
     priced("product", base, line.quantity, before, rate);
     if (line.discount !== 0n) {
       priced("discount", { ...base, description: `Discount on ${line.title}` }, 1, -discount, rate);
@@ -101,7 +105,7 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   }
   for (const s of order.shipping) {
     const base = { lineId: null, sku: null, productNumber: options.shippingProductNumber, description: `Shipping: ${s.title}` };
-    const { before, discount, rate } = amountsInBasis(s.price, s.discount, s.taxes, order.taxesIncluded, basis);
+    const { before, discount, rate } = amountsInBasis(s.price, s.discount, s.taxes, order.taxesIncluded, basis, netShares?.get(s));
     if (before !== 0n || s.discount !== 0n) priced("shipping", base, 1, before, rate);
     if (s.discount !== 0n) priced("shipping-discount", { ...base, description: `Shipping discount: ${s.title}` }, 1, -discount, rate);
   }
@@ -112,7 +116,7 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
     priced("duties", { lineId: null, sku: null, productNumber: options.dutiesProductNumber, description: "Duties" }, 1, order.duties, ZERO);
   }
 
-  const documentTotal = lines.reduce((sum, l) => sum + l.gross, 0n);
+  const documentTotal = totalsOf(lines, basis).gross;
   const difference = order.total - documentTotal;
   let check: TotalsCheck;
   if (difference === 0n) {
@@ -139,16 +143,13 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
     };
   }
 
+  const breakdown = vatBreakdown(lines, basis);
   return {
     currency: order.currency,
     priceBasis: basis,
     lines,
-    vatBreakdown: vatBreakdown(lines),
-    totals: {
-      net: lines.reduce((sum, l) => sum + l.net, 0n),
-      vat: lines.reduce((sum, l) => sum + l.vat, 0n),
-      gross: lines.reduce((sum, l) => sum + l.gross, 0n),
-    },
+    vatBreakdown: breakdown,
+    totals: totalsOf(lines, basis),
     giftCardPaid: order.giftCardPaid,
     check,
   };
@@ -159,23 +160,73 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
  * the unit price (tax included or not, as the order says), the discount in the same terms, and the tax
  * Shopify charged on the discounted amount. The two always add up to Shopify's discounted amount.
  */
-function amountsInBasis(original: bigint, discount: bigint, taxes: TaxLine[], taxesIncluded: boolean, basis: PriceBasis) {
-  const rate = taxes.reduce<Ratio>((sum, t) => addRatios(sum, t.rate), ZERO);
+function amountsInBasis(
+  original: bigint,
+  discount: bigint,
+  taxes: TaxLine[],
+  taxesIncluded: boolean,
+  basis: PriceBasis,
+  netShare: bigint | undefined,
+) {
+  const rate = rateOf(taxes);
   const tax = taxes.reduce((sum, t) => sum + t.amount, 0n);
   const discounted = original - discount;
   if (taxesIncluded === (basis === "gross")) {
     // Shopify's prices are already in the basis asked for.
     return { before: original, discount, rate };
   }
-  // Convert the discounted amount with Shopify's own tax, and the undiscounted one at the rate; the
-  // discount line takes whatever rounding that leaves.
-  const discountedInBasis = basis === "net" ? discounted - tax : discounted + tax;
+  // Convert the discounted amount (with its net share, or Shopify's own tax), and the undiscounted one
+  // at the rate; the discount line takes whatever rounding that leaves.
+  const discountedInBasis = basis === "net" ? (netShare ?? discounted - tax) : discounted + tax;
   const originalInBasis =
     basis === "net"
       ? divideRounded(original * rate.den, rate.den + rate.num)
       : original + divideRounded(original * rate.num, rate.den);
   if (discount === 0n) return { before: discountedInBasis, discount: 0n, rate };
   return { before: originalInBasis, discount: originalInBasis - discountedInBasis, rate };
+}
+
+function rateOf(taxes: TaxLine[]): Ratio {
+  return taxes.reduce<Ratio>((sum, t) => addRatios(sum, t.rate), ZERO);
+}
+
+/**
+ * Net amounts for tax-included lines. Per VAT rate, the net total N is the one for which
+ * N + round(N × rate) equals the rate's gross total exactly; N is then shared over the rate's lines in
+ * proportion to their gross, by largest remainder, so that the shares add up to N.
+ * (Taking each line's gross minus Shopify's per-line tax instead would carry Shopify's per-line rounding
+ * into the net: with many lines at one price it does not cancel, and the document drifts by cents.)
+ */
+function sharedNets(order: NormalizedOrder): Map<object, bigint> {
+  const groups = new Map<string, { rate: Ratio; items: Array<{ key: object; gross: bigint }> }>();
+  const add = (key: object, gross: bigint, taxes: TaxLine[]) => {
+    const rate = rateOf(taxes);
+    const id = ratioToString(rate);
+    const group = groups.get(id) ?? { rate, items: [] };
+    group.items.push({ key, gross });
+    groups.set(id, group);
+  };
+  for (const line of order.lines) if (line.quantity > 0) add(line, line.unitPrice * BigInt(line.quantity) - line.discount, line.taxes);
+  for (const s of order.shipping) add(s, s.price - s.discount, s.taxes);
+
+  const shares = new Map<object, bigint>();
+  for (const { rate, items } of groups.values()) {
+    const gross = items.reduce((sum, i) => sum + i.gross, 0n);
+    let net = divideRounded(gross * rate.den, rate.den + rate.num);
+    while (net + divideRounded(net * rate.num, rate.den) > gross) net -= 1n;
+    while (net + divideRounded(net * rate.num, rate.den) < gross) net += 1n;
+    if (gross === 0n) {
+      for (const item of items) shares.set(item.key, 0n);
+      continue;
+    }
+    const exact = items.map((i) => ({ key: i.key, floor: (i.gross * net) / gross, rest: (i.gross * net) % gross }));
+    let left = net - exact.reduce((sum, e) => sum + e.floor, 0n);
+    for (const e of [...exact].sort((a, b) => (b.rest > a.rest ? 1 : b.rest < a.rest ? -1 : 0))) {
+      shares.set(e.key, e.floor + (left > 0n ? 1n : 0n));
+      if (left > 0n) left -= 1n;
+    }
+  }
+  return shares;
 }
 
 /** `amount` over `quantity` units with whole minor units: one part, or two (q−r at u, r at u+1). */
@@ -206,16 +257,32 @@ function lineFor(
   return { kind, ...base, quantity, unitPrice, vatRate, net, vat, gross: net + vat };
 }
 
-function vatBreakdown(lines: PlanLine[]) {
-  const byRate = new Map<string, { rate: string; net: bigint; vat: bigint }>();
+/**
+ * VAT per rate, rounded once per rate, as an invoice states it (and as accounting systems compute it):
+ * net prices, VAT = round(Σ net × rate); gross prices, VAT = Σ gross − round(Σ gross / (1 + rate)).
+ */
+function vatBreakdown(lines: PlanLine[], basis: PriceBasis) {
+  const byRate = new Map<string, { rate: Ratio; amount: bigint }>();
   for (const line of lines) {
-    const rate = ratioToString(line.vatRate);
-    const entry = byRate.get(rate) ?? { rate, net: 0n, vat: 0n };
-    entry.net += line.net;
-    entry.vat += line.vat;
-    byRate.set(rate, entry);
+    const key = ratioToString(line.vatRate);
+    const entry = byRate.get(key) ?? { rate: line.vatRate, amount: 0n };
+    entry.amount += line.unitPrice * BigInt(line.quantity);
+    byRate.set(key, entry);
   }
-  return [...byRate.values()].sort((a, b) => Number(a.rate) - Number(b.rate));
+  return [...byRate.entries()]
+    .map(([rate, { rate: r, amount }]) => {
+      if (basis === "net") return { rate, net: amount, vat: divideRounded(amount * r.num, r.den) };
+      const net = amount - divideRounded(amount * r.num, r.den + r.num);
+      return { rate, net, vat: amount - net };
+    })
+    .sort((a, b) => Number(a.rate) - Number(b.rate));
+}
+
+function totalsOf(lines: PlanLine[], basis: PriceBasis) {
+  const breakdown = vatBreakdown(lines, basis);
+  const net = breakdown.reduce((sum, r) => sum + r.net, 0n);
+  const vat = breakdown.reduce((sum, r) => sum + r.vat, 0n);
+  return { net, vat, gross: net + vat };
 }
 
 function mismatchMessage(order: NormalizedOrder, documentTotal: bigint, difference: bigint, tolerance: bigint): string {

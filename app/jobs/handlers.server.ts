@@ -1,14 +1,21 @@
-// What each job type does. The order jobs only record what they received for now; invoicing comes
-// with the provider work (issue 3).
+// What each job type does. Order events go through the order sync (rules, plan, totals check); the
+// documents themselves come with the providers (issue 3), refunds and edits with the lifecycle (issue 5).
 import type { Db } from "../db.server";
 import type { Logger } from "../lib/logger.server";
 import { PermanentError } from "../lib/errors";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
+import type { ShopifyAdminClient } from "../shopify/admin-client.server";
+import { syncOrder } from "../invoicing/sync-order.use-case";
 import type { JobContext, JobHandler } from "./queue";
 import { topicLabel, type JobType } from "./topics";
 
-export type HandlerDeps = { db: Db; logger: Logger; dataDir: string };
+export type HandlerDeps = {
+  db: Db;
+  logger: Logger;
+  dataDir: string;
+  adminClientFor: (shop: string) => Promise<ShopifyAdminClient>;
+};
 
 export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
   const { db } = deps;
@@ -42,10 +49,17 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
         });
         return;
       }
+      if (orderId && delivery.topic !== "REFUNDS_CREATE" && delivery.topic !== "ORDERS_EDITED") {
+        await syncOrder(
+          { shopDomain: job.shopDomain, orderId, topic: delivery.topic, payload, jobId: job.id, deliveryId: delivery.id },
+          { db, logger: deps.logger, adminClientFor: deps.adminClientFor },
+        );
+        return;
+      }
+      // Refunds and edits after invoicing come with the document lifecycle (issue 5).
       await writeSyncLog(db, {
         shopDomain: job.shopDomain,
         orderId,
-        orderName: typeof payload.name === "string" ? payload.name : null,
         jobId: job.id,
         deliveryId: delivery.id,
         status: "info",
@@ -110,17 +124,8 @@ function describeOrderEvent(topic: string, payload: Record<string, unknown>): st
   const label = topicLabel(topic);
   if (topic === "REFUNDS_CREATE") {
     const lines = Array.isArray(payload.refund_line_items) ? payload.refund_line_items.length : 0;
-    return `Received ${label}: refund ${String(payload.id)} of order ${String(payload.order_id)} (${lines} line(s)). Invoicing is not set up yet.`;
+    return `Received ${label}: refund ${String(payload.id)} of order ${String(payload.order_id)} (${lines} line(s)). Credit notes are not made yet.`;
   }
-  if (topic === "ORDERS_EDITED") {
-    const edit = (payload.order_edit ?? {}) as Record<string, unknown>;
-    return `Received ${label} for order ${String(edit.order_id)}. Invoicing is not set up yet.`;
-  }
-  const lines = Array.isArray(payload.line_items) ? payload.line_items.length : 0;
-  const total = typeof payload.current_total_price === "string" ? payload.current_total_price : payload.total_price;
-  return (
-    `Received ${label} for order ${String(payload.name ?? payload.id)}: ${lines} line(s), total ${String(total)} ${String(payload.currency)}, ` +
-    `payment ${String(payload.financial_status ?? "unknown")}, fulfilment ${String(payload.fulfillment_status ?? "unfulfilled")}. ` +
-    "Invoicing is not set up yet."
-  );
+  const edit = (payload.order_edit ?? {}) as Record<string, unknown>;
+  return `Received ${label} for order ${String(edit.order_id)}. Changes after invoicing are not handled yet.`;
 }

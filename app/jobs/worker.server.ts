@@ -9,6 +9,7 @@ import { BullmqRelay, BullmqWorker } from "./bullmq-worker.server";
 import { EmbeddedWorker } from "./embedded-worker.server";
 import { createHandlers } from "./handlers.server";
 import { JobRunner } from "./job-runner.server";
+import { adminClientFor } from "../shopify/admin.server";
 
 /** The worker of the configured queue adapter (QUEUE). */
 export function createWorker(): EmbeddedWorker | BullmqWorker {
@@ -16,7 +17,7 @@ export function createWorker(): EmbeddedWorker | BullmqWorker {
   const options = {
     db,
     logger,
-    handlers: createHandlers({ db, logger, dataDir: config.DATA_DIR }),
+    handlers: createHandlers({ db, logger, dataDir: config.DATA_DIR, adminClientFor }),
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.JOB_LEASE_MS,
     pollMs: config.JOB_POLL_MS,
@@ -33,7 +34,7 @@ export function createWorker(): EmbeddedWorker | BullmqWorker {
 export function startRelayForWebProcess(): BullmqRelay | undefined {
   const config = loadEnv();
   if (config.QUEUE !== "bullmq" || config.WORKER !== "off") return undefined;
-  const runner = new JobRunner({ db, logger, handlers: createHandlers({ db, logger, dataDir: config.DATA_DIR }) });
+  const runner = new JobRunner({ db, logger, handlers: createHandlers({ db, logger, dataDir: config.DATA_DIR, adminClientFor }) });
   const relay = new BullmqRelay(runner, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, pollMs: config.JOB_POLL_MS });
   relay.start();
   return relay;

@@ -63,6 +63,27 @@ function retryAfterHeaderMs(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/**
+ * Paces a client by Shopify's throttle status: a THROTTLED answer whose bucket refills within a few
+ * seconds is waited out and asked again (at most three times); a longer wait is left to the job's retry.
+ */
+export function pacedByThrottle(client: ShopifyAdminClient, options: { maxWaitMs?: number } = {}): ShopifyAdminClient {
+  const maxWaitMs = options.maxWaitMs ?? 5_000;
+  return {
+    async request<T>(document: string, variables?: Record<string, unknown>) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await client.request<T>(document, variables);
+        } catch (error) {
+          const wait = error instanceof RetryableError && error.code === "shopify_throttled" ? (error.retryAfterMs ?? 1000) : undefined;
+          if (wait === undefined || wait > maxWaitMs || attempt >= 3) throw error;
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+    },
+  };
+}
+
 /** GraphQL over HTTP, as Shopify's Admin API speaks it: for the simulator in the sandbox and tests. */
 export function httpAdminClient(options: {
   endpoint: string;

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { SANDBOX_API_SECRET } from "../../app/lib/env.server";
 import { signWebhook } from "../simulators/shopify-admin/server";
+import { computeOrder, restOrder } from "../simulators/shopify-admin/orders";
 
 export const SHOP = "bridge-test.myshopify.com";
 
@@ -43,24 +44,29 @@ export function webhookRequest(input: WebhookRequestInput = {}): Request {
   });
 }
 
-/** A REST-shaped order payload, as in webhooks. Override what a test is about. */
+/**
+ * A webhook order payload, as the simulator renders an order (VAT-included EUR: one 100.00 mug at 25%
+ * and 25.00 shipping, total 125.00). Override what a test is about.
+ */
 export function orderPayload(overrides: Record<string, unknown> = {}) {
+  const order = computeOrder(
+    {
+      taxesIncluded: true,
+      lines: [{ sku: "MUG-1", title: "Mug", quantity: 1, price: "100.00", taxRate: "0.25" }],
+      shipping: [{ title: "Post", price: "25.00" }],
+    },
+    "EUR",
+    1001,
+  );
+  const customer = { id: 115310627314723, email: "jon@example.com", firstName: "Jon", lastName: "Snow" };
+  const address = { first_name: "Jon", last_name: "Snow", address1: "Wall Street 1", city: "Winterfell", zip: "1234", country_code: "DK" };
   return {
+    ...restOrder(order, customer),
     id: 820982911946154,
     admin_graphql_api_id: "gid://shopify/Order/820982911946154",
     name: "#1001",
-    email: "jon@example.com",
-    currency: "EUR",
-    financial_status: "paid",
-    fulfillment_status: null,
-    total_price: "125.00",
-    current_total_price: "125.00",
-    taxes_included: true,
-    customer: { id: 115310627314723, email: "jon@example.com", first_name: "Jon", last_name: "Snow" },
-    billing_address: { first_name: "Jon", last_name: "Snow", address1: "Wall Street 1", city: "Winterfell", zip: "1234", country_code: "DK" },
-    shipping_address: { first_name: "Jon", last_name: "Snow", address1: "Wall Street 1", city: "Winterfell", zip: "1234", country_code: "DK" },
-    line_items: [{ id: 1, sku: "MUG-1", title: "Mug", quantity: 1, price: "100.00", tax_lines: [{ rate: 0.25, price: "20.00" }] }],
-    shipping_lines: [{ title: "Post", price: "25.00" }],
+    billing_address: address,
+    shipping_address: address,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import { webhookAction } from "../../app/webhooks/webhook-route.server";
 import { EmbeddedWorker } from "../../app/jobs/embedded-worker.server";
 import { createHandlers } from "../../app/jobs/handlers.server";
 import { logger } from "../../app/lib/logger.server";
+import { RetryableError } from "../../app/lib/errors";
 
 const OTHER_SHOP = "other-shop.myshopify.com";
 
@@ -16,7 +17,11 @@ async function deliver(topic: string, body: unknown, shop = SHOP) {
 
 async function runJobs() {
   const db = await testDb();
-  const worker = new EmbeddedWorker({ db, logger, handlers: createHandlers({ db, logger, dataDir: process.env.DATA_DIR! }), pollMs: 10 });
+  // No Shopify here: the order sync falls back to the notification's copy of each order.
+  const adminClientFor = async () => {
+    throw new RetryableError("shopify_unreachable", "Shopify cannot be reached.");
+  };
+  const worker = new EmbeddedWorker({ db, logger, handlers: createHandlers({ db, logger, dataDir: process.env.DATA_DIR!, adminClientFor }), pollMs: 10 });
   await worker.drain();
 }
 
@@ -180,11 +185,12 @@ describeWithDb("uninstall and the compliance topics", () => {
     expect(await db.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } })).toMatchObject({ scope: "write_orders,read_customers" });
   });
 
-  it("records what an order event received in the sync log", async () => {
+  it("plans the order from the notification's copy when Shopify cannot be reached, and says so", async () => {
     const db = await testDb();
-    const entry = await db.syncLogEntry.findFirstOrThrow({ where: { orderId: "5002" } });
-    expect(entry).toMatchObject({ status: "info", orderName: "#5002" });
-    expect(entry.message).toContain("orders/paid");
-    expect(entry.message).toContain("125.00 EUR");
+    const entries = await db.syncLogEntry.findMany({ where: { orderId: "5002" }, orderBy: { createdAt: "asc" } });
+    expect(entries.map((e) => e.message)).toEqual([
+      "Shopify could not be reached, so the copy of the order in Shopify's notification was used.",
+      expect.stringContaining("Order #5002: ready for an invoice draft of 2 line(s), total 125.00 EUR (VAT 20.00 EUR). A draft only: the verification period runs until"),
+    ]);
   });
 });

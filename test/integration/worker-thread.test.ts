@@ -44,8 +44,8 @@ describeWithDb("the embedded worker thread", () => {
     const db = await testDb();
     const job = await waitFor(() => db.job.findFirst({ where: { status: "done" } }));
     expect(job.attempts).toBe(1);
-    const entry = await db.syncLogEntry.findFirstOrThrow({ where: { orderName: "#7001" } });
-    expect(entry.message).toContain("orders/paid");
+    const entry = await db.syncLogEntry.findFirstOrThrow({ where: { orderName: "#7001", message: { contains: "ready for" } } });
+    expect(entry.message).toContain("Order #7001: ready for an invoice draft");
     // AND stopping it ends the thread (twice is harmless)
     await started!.stop();
     await started!.stop();
@@ -62,7 +62,8 @@ describeWithDb("the embedded worker thread", () => {
     const db = await testDb();
     const job = await waitFor(() => db.job.findFirst({ where: { status: "done" } }));
     expect(job.attempts).toBe(1);
-    expect((await db.syncLogEntry.findFirstOrThrow({ where: { orderName: "#7002" } })).message).toContain("orders/paid");
+    const entry = await db.syncLogEntry.findFirstOrThrow({ where: { orderName: "#7002", message: { contains: "ready for" } } });
+    expect(entry.message).toContain("Order #7002: ready for an invoice draft");
   }, 30_000);
 
   it("is not started when WORKER=off", () => {

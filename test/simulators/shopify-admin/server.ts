@@ -328,10 +328,13 @@ export class ShopifyAdminSimulator {
     bucket.currentlyAvailable -= cost;
     shop.requests.push({ operationName, cost, throttled: false });
     const result = await execute({ schema, document, variableValues: variables, rootValue: this.rootValue(shop) });
+    // Shopify charges the requested cost up front and refunds what the answer did not use.
+    const actual = Math.min(cost, objectCount(result.data));
+    bucket.currentlyAvailable += cost - actual;
     sendJson(res, 200, {
       ...(result.errors ? { errors: result.errors.map(formatError) } : {}),
       data: result.data ?? null,
-      extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: throttleStatus(bucket) } },
+      extensions: { cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: throttleStatus(bucket) } },
     });
   }
 
@@ -454,6 +457,13 @@ function formatError(error: GraphQLError) {
     ...(error.path ? { path: error.path } : {}),
     extensions: { code: error.path ? "INTERNAL_SERVER_ERROR" : "GRAPHQL_VALIDATION_FAILED" },
   };
+}
+
+/** The actual cost of an answer, the way Shopify counts it closely enough: one point per object returned. */
+function objectCount(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + objectCount(item), 0);
+  if (value && typeof value === "object") return 1 + Object.values(value).reduce((sum: number, v) => sum + objectCount(v), 0);
+  return 0;
 }
 
 function pick<T extends Record<string, unknown>>(object: T, keys: string[]) {

@@ -1,0 +1,39 @@
+// The shop's invoicing settings, stored as JSON on the Shop row and read through zod, so that a missing
+// or partial setting falls back to a sensible default instead of breaking an order.
+import { z } from "zod";
+import { DEFAULT_RULES, type InvoicingRules } from "./rules";
+import { DEFAULT_PLAN_OPTIONS } from "./plan";
+
+const rulesSchema = z.object({
+  trigger: z.enum(["created", "paid", "fulfilled", "manual"]).default(DEFAULT_RULES.trigger),
+  financialStatuses: z.array(z.string()).default([]),
+  fulfillmentStatuses: z.array(z.string()).default([]),
+  includeTags: z.array(z.string()).default([]),
+  excludeTags: z.array(z.string()).default([]),
+  channels: z.array(z.string()).default([]),
+  documentKind: z.enum(["draft", "invoice"]).default(DEFAULT_RULES.documentKind),
+  neverBookGateways: z.array(z.string()).default([]),
+  verificationDays: z.number().int().min(0).max(365).default(DEFAULT_RULES.verificationDays),
+  bookingConfirmedAt: z.string().nullable().default(null),
+});
+
+const settingsSchema = z.object({
+  rules: rulesSchema.default(rulesSchema.parse({})),
+  /** Documents in the shop's currency (default) or the buyer's. */
+  currencyMode: z.enum(["shop", "presentment"]).default("shop"),
+  shippingProductNumber: z.string().min(1).default(DEFAULT_PLAN_OPTIONS.shippingProductNumber),
+  roundingToleranceMinor: z.number().int().min(0).max(100).default(Number(DEFAULT_PLAN_OPTIONS.roundingToleranceMinor)),
+});
+
+export type ShopSettings = z.infer<typeof settingsSchema> & { rules: InvoicingRules };
+
+export function readShopSettings(json: string | null | undefined): ShopSettings {
+  let raw: unknown = {};
+  try {
+    raw = json ? JSON.parse(json) : {};
+  } catch {
+    raw = {};
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : settingsSchema.parse({});
+}

@@ -1,0 +1,119 @@
+// One order event, from the worker: read the order fresh from Shopify (the notification's copy when
+// Shopify cannot be reached), apply the merchant's rules, plan the document and check its totals.
+// Until an accounting system is connected (issue 3's providers), it stops there and says, in words,
+// what it would make.
+import type { Db } from "../db.server";
+import type { Logger } from "../lib/logger.server";
+import { AppError, PermanentError, RetryableError } from "../lib/errors";
+import { formatMinor } from "../lib/money";
+import type { ShopifyAdminClient } from "../shopify/admin-client.server";
+import { ORDER_FOR_INVOICE, ORDER_LINE_ITEMS_PAGE } from "../shopify/graphql";
+import { writeSyncLog } from "../sync-log/sync-log.server";
+import { orderFromAdminApi, orderFromWebhook, type NormalizedOrder } from "./order";
+import { decide } from "./rules";
+import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
+import { readShopSettings } from "./settings";
+
+export type SyncOrderDeps = {
+  db: Db;
+  logger: Logger;
+  adminClientFor: (shop: string) => Promise<ShopifyAdminClient>;
+  now?: () => Date;
+};
+
+type OrderPage = { order: { lineItems: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null };
+
+/** The order as the Admin API has it now, with every line (50 per request; see graphql.ts). */
+export async function fetchOrder(admin: ShopifyAdminClient, orderId: string): Promise<Record<string, unknown> | null> {
+  const id = `gid://shopify/Order/${orderId}`;
+  const first = await admin.request<{ order: (Record<string, unknown> & OrderPage["order"]) | null }>(ORDER_FOR_INVOICE, { id });
+  if (!first.order) return null;
+  const nodes = [...first.order.lineItems.nodes];
+  let pageInfo = first.order.lineItems.pageInfo;
+  while (pageInfo.hasNextPage && pageInfo.endCursor) {
+    const next = await admin.request<OrderPage>(ORDER_LINE_ITEMS_PAGE, { id, after: pageInfo.endCursor });
+    if (!next.order) break;
+    nodes.push(...next.order.lineItems.nodes);
+    pageInfo = next.order.lineItems.pageInfo;
+  }
+  return { ...first.order, lineItems: { nodes, pageInfo } };
+}
+
+export async function syncOrder(
+  input: { shopDomain: string; orderId: string; topic: string; payload: Record<string, unknown>; jobId: string; deliveryId: string },
+  deps: SyncOrderDeps,
+): Promise<void> {
+  const { db } = deps;
+  const shop = await db.shop.findUnique({ where: { shopDomain: input.shopDomain } });
+  const settings = readShopSettings(shop?.settings);
+  const log = (status: "done" | "skipped" | "info" | "failed", message: string, order?: NormalizedOrder, detail?: Record<string, unknown>) =>
+    writeSyncLog(db, {
+      shopDomain: input.shopDomain,
+      orderId: input.orderId,
+      orderName: order?.name ?? (typeof input.payload.name === "string" ? input.payload.name : null),
+      jobId: input.jobId,
+      deliveryId: input.deliveryId,
+      status,
+      message,
+      detail,
+    });
+
+  // Fresh from Shopify; the notification's copy only when Shopify cannot be reached and the notification
+  // carries an order (refunds/create and orders/edited do not).
+  let order: NormalizedOrder;
+  try {
+    const fetched = await fetchOrder(await deps.adminClientFor(input.shopDomain), input.orderId);
+    if (!fetched) {
+      throw new PermanentError("order_not_found", `Order ${input.orderId} no longer exists in Shopify; nothing was made.`);
+    }
+    order = orderFromAdminApi(fetched, settings.currencyMode);
+  } catch (error) {
+    // Only an unreachable Shopify warrants the older copy: a refusal or a throttle is retried as it is.
+    const unreachable = error instanceof RetryableError && error.code !== "shopify_throttled";
+    if (!unreachable || !isOrderPayload(input.topic)) throw error;
+    order = orderFromWebhook(input.payload, settings.currencyMode);
+    await log("info", "Shopify could not be reached, so the copy of the order in Shopify's notification was used.", order, {
+      reason: error instanceof AppError ? error.code : String(error),
+    });
+  }
+
+  const decision = decide({
+    order,
+    rules: settings.rules,
+    request: { by: "automatic" },
+    verificationStartedAt: shop?.verificationStartedAt ?? new Date(),
+    now: deps.now?.() ?? new Date(),
+  });
+  if (decision.action === "skip") {
+    await log("skipped", `Order ${order.name}: ${decision.reasons.join(" ")}`, order);
+    return;
+  }
+
+  const plan = planDocument(order, {
+    ...DEFAULT_PLAN_OPTIONS,
+    priceBasis: "net",
+    shippingProductNumber: settings.shippingProductNumber,
+    roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
+  });
+  const money = (minor: bigint) => `${formatMinor(minor, plan.currency)} ${plan.currency}`;
+  const kind = plan.check.outcome === "mismatch" ? "draft" : decision.kind;
+  const reasons = plan.check.outcome === "mismatch" ? [plan.check.message] : decision.reasons;
+  const what = kind === "draft" ? "an invoice draft" : "a booked invoice";
+  await log(
+    "info",
+    `Order ${order.name}: ready for ${what} of ${plan.lines.length} line(s), total ${money(plan.totals.gross)} ` +
+      `(VAT ${money(plan.totals.vat)}). ${reasons.join(" ")} No accounting system is connected yet, so nothing was sent.`,
+    order,
+    {
+      source: order.source,
+      kind,
+      totalsCheck: plan.check.outcome,
+      difference: plan.check.difference.toString(),
+      vat: plan.vatBreakdown.map((r) => ({ rate: r.rate, net: r.net.toString(), vat: r.vat.toString() })),
+    },
+  );
+}
+
+function isOrderPayload(topic: string) {
+  return topic.startsWith("ORDERS_") && topic !== "ORDERS_EDITED";
+}

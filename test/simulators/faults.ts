@@ -1,6 +1,6 @@
 // Fault injection shared by every simulator: on request, the next matching call(s) fail the way real
 // systems fail. A test or the demo adds a rule through the simulator's control API.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 
 export type Fault =
   | { kind: "status"; status: number; body?: unknown; retryAfter?: number }
@@ -86,4 +86,30 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "Content-Type": "application/json", ...headers });
   res.end(JSON.stringify(body));
+}
+
+export type LoopbackServer = { url: string; close: () => Promise<void> };
+
+/**
+ * A simulator's HTTP server on loopback. A handler that throws answers 500 with `failureBody` (in the
+ * simulated system's own error shape), or drops the connection if the answer had begun.
+ */
+export async function listenOnLoopback(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  options: { port?: number; failureBody: (error: unknown) => unknown },
+): Promise<LoopbackServer> {
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, options.failureBody(error));
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+    },
+  };
 }

@@ -6,10 +6,10 @@
 // Control API: POST /_control/agreements {appSecretToken, agreementGrantToken, dailyCallLimit?},
 // POST /_control/faults {kind, match?, times?, …} (see ../faults.ts), GET /_control/state?agreement=…,
 // POST /_control/reset.
-import http from "node:http";
+import type http from "node:http";
 import { randomUUID } from "node:crypto";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { FaultInjector, readBody, sendJson } from "../faults";
+import { FaultInjector, listenOnLoopback, readBody, sendJson, type LoopbackServer } from "../faults";
 import { compileFilter, FilterError } from "./filter";
 import { validationErrors, validatorFor } from "./schemas";
 
@@ -58,26 +58,22 @@ class ApiError extends Error {
 export class EconomicSimulator {
   readonly faults = new FaultInjector();
   readonly agreements = new Map<string, Agreement>();
-  private server: http.Server | undefined;
+  private server: LoopbackServer | undefined;
   url = "";
 
   constructor(private readonly options: { port?: number } = {}) {}
 
   async start() {
-    this.server = http.createServer((req, res) => {
-      void this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, errorBody(500, String(error), "E00500", "Simulator failure."));
-        else res.end();
-      });
+    this.server = await listenOnLoopback((req, res) => this.handle(req, res), {
+      port: this.options.port,
+      failureBody: (error) => errorBody(500, String(error), "E00500", "Simulator failure."),
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.url = this.server.url;
     return this.url;
   }
 
   async close() {
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server?.closeAllConnections();
+    await this.server?.close();
   }
 
   addAgreement(input: Partial<Agreement> & { appSecretToken: string; agreementGrantToken: string }): Agreement {

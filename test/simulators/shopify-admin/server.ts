@@ -13,12 +13,12 @@
 //   GET  /_control/state?shop=…               what the simulator holds (orders, metafields, requests)
 //   POST /_control/reset
 import fs from "node:fs";
-import http from "node:http";
+import type http from "node:http";
 import path from "node:path";
 import { createHmac, randomUUID } from "node:crypto";
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { parse as parseToml } from "smol-toml";
-import { FaultInjector, readBody, sendJson, type FaultRule } from "../faults";
+import { FaultInjector, listenOnLoopback, readBody, sendJson, type FaultRule, type LoopbackServer } from "../faults";
 import { queryCost } from "./cost";
 import {
   computeOrder,
@@ -75,7 +75,7 @@ export type SimulatorOptions = { port?: number; tomlPath?: string; apiVersion?: 
 export class ShopifyAdminSimulator {
   readonly faults = new FaultInjector();
   readonly shops = new Map<string, SimShop>();
-  private server: http.Server | undefined;
+  private server: LoopbackServer | undefined;
   private routes: Map<string, string>;
   private apiVersion: string;
   url = "";
@@ -94,20 +94,16 @@ export class ShopifyAdminSimulator {
 
   async start(): Promise<string> {
     adminSchema();
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { errors: String(error) });
-        else res.end();
-      });
+    this.server = await listenOnLoopback((req, res) => this.handle(req, res), {
+      port: this.options.port,
+      failureBody: (error) => ({ errors: String(error) }),
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.url = this.server.url;
     return this.url;
   }
 
   async close() {
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server?.closeAllConnections();
+    await this.server?.close();
   }
 
   // ----- state -----

@@ -1,0 +1,66 @@
+// Seam 1: the accounting provider. One interface, one folder per provider, each built by a factory from
+// the stored connection. Methods take one input object and return typed results, or raise the typed
+// errors of app/lib/errors.ts (permanent, retryable, auth), classified once, inside the provider.
+import type { DocumentPlan, PriceBasis } from "../invoicing/plan";
+
+export type ProviderType = "economic" | "visma" | "invoicexpress" | "intact" | "collector" | "shop";
+
+export type DocumentKind = "draft" | "invoice" | "order" | "creditNote";
+
+/** What a provider can do, declared, so that the rules and the UI never guess. */
+export type Capabilities = {
+  documentKinds: DocumentKind[];
+  priceBasis: PriceBasis;
+  /** The most decimals an amount may have there (e-conomic: 2). */
+  maxAmountDecimals: number;
+  lifecycle: { send: boolean; extendDueDate: boolean; cancel: boolean; partActivate: boolean; replace: boolean };
+  listCustomerInvoices: boolean;
+};
+
+export type CustomerInput = {
+  shopifyCustomerId: string | null;
+  email: string | null;
+  name: string;
+  companyName: string | null;
+  address: { address1: string | null; city: string | null; zip: string | null; countryCode: string | null } | null;
+  currency: string;
+  isB2B: boolean;
+};
+
+export type CustomerRef = { externalId: string; matchedBy: "email" | "link" | "collective" | "created" };
+
+export type MissingProductPolicy = "halt" | "default" | "create";
+
+export type ProductLine = { sku: string | null; description: string };
+
+/** For each SKU (null: a line without one), the provider's product number, and whether it was created. */
+export type ProductMatches = Map<string | null, { productNumber: string; created: boolean }>;
+
+export type DocumentRef = {
+  providerRef: string;
+  number: string | null;
+  state: "draft" | "booked";
+  /** The document's gross total as the provider computed it, in minor units. */
+  totalMinor: bigint | null;
+};
+
+export interface AccountingProvider {
+  readonly type: ProviderType;
+  readonly capabilities: Capabilities;
+  verifyConnection(): Promise<void>;
+  findOrCreateCustomer(input: { customer: CustomerInput; linkedExternalId: string | null }): Promise<CustomerRef>;
+  findOrCreateProducts(input: { lines: ProductLine[]; policy: MissingProductPolicy }): Promise<ProductMatches>;
+  createDocument(input: {
+    kind: DocumentKind;
+    plan: DocumentPlan;
+    customer: CustomerRef & { name: string; countryCode: string | null };
+    products: ProductMatches;
+    idempotencyKey: string;
+    dates: { issueDate: string; dueDate?: string };
+  }): Promise<DocumentRef>;
+  /** Book, convert or activate, as the provider calls it. */
+  finalizeDocument(input: { document: DocumentRef }): Promise<DocumentRef>;
+  /** For crash recovery: the document carrying this key, if the provider has it. */
+  findDocumentByReference(input: { idempotencyKey: string }): Promise<DocumentRef | null>;
+  getPdf(input: { document: DocumentRef }): Promise<Uint8Array>;
+}

@@ -1,10 +1,12 @@
 // One order event, from the worker: read the order fresh from Shopify (the notification's copy when
-// Shopify cannot be reached), apply the merchant's rules, plan the document and check its totals.
-// Until an accounting system is connected (issue 3's providers), it stops there and says, in words,
-// what it would make.
+// Shopify cannot be reached), apply the merchant's rules, plan the document and check its totals, then
+// make it in the shop's accounting system, exactly once (issue-document.use-case.ts). Without a
+// connected accounting system it stops after the plan and says, in words, what it would make.
 import type { Db } from "../db.server";
 import type { Logger } from "../lib/logger.server";
-import { AppError, PermanentError, RetryableError } from "../lib/errors";
+import { AppError, AuthError, PermanentError, RetryableError } from "../lib/errors";
+import type { AccountingProvider, MissingProductPolicy } from "../providers/provider";
+import { issueDocument } from "./issue-document.use-case";
 import { formatMinor } from "../lib/money";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { ORDER_FOR_INVOICE, ORDER_LINE_ITEMS_PAGE } from "../shopify/graphql";
@@ -18,6 +20,9 @@ export type SyncOrderDeps = {
   db: Db;
   logger: Logger;
   adminClientFor: (shop: string) => Promise<ShopifyAdminClient>;
+  /** The shop's accounting system, from its active connection; null when none is connected. */
+  providerFor: (shop: string) => Promise<{ provider: AccountingProvider; type: string; name: string; missingProducts: MissingProductPolicy; connectionId: string } | null>;
+  dataDir: string;
   now?: () => Date;
 };
 
@@ -89,9 +94,10 @@ export async function syncOrder(
     return;
   }
 
+  const connection = await deps.providerFor(input.shopDomain);
   const plan = planDocument(order, {
     ...DEFAULT_PLAN_OPTIONS,
-    priceBasis: "net",
+    priceBasis: connection?.provider.capabilities.priceBasis ?? "net",
     shippingProductNumber: settings.shippingProductNumber,
     roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
   });
@@ -99,6 +105,47 @@ export async function syncOrder(
   const kind = plan.check.outcome === "mismatch" ? "draft" : decision.kind;
   const reasons = plan.check.outcome === "mismatch" ? [plan.check.message] : decision.reasons;
   const what = kind === "draft" ? "an invoice draft" : "a booked invoice";
+  if (connection) {
+    let outcome;
+    try {
+      outcome = await issueDocument(
+        {
+          shopDomain: input.shopDomain,
+          order,
+          plan,
+          book: kind === "invoice",
+          providerType: connection.type,
+          missingProducts: connection.missingProducts,
+          issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
+        },
+        { db, provider: connection.provider, admin: await deps.adminClientFor(input.shopDomain), dataDir: deps.dataDir },
+      );
+    } catch (error) {
+      if (error instanceof AuthError) {
+        await db.connection.update({ where: { id: connection.connectionId }, data: { status: "paused", statusMessage: error.merchantMessage } });
+      }
+      throw error;
+    }
+    const { document } = outcome;
+    const total = document.totalMinor === null ? money(plan.totals.gross) : money(document.totalMinor);
+    const message = outcome.alreadyDone
+      ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
+      : document.state === "booked"
+        ? `Invoice ${document.number} booked in ${connection.name} for order ${order.name} (total ${total}).`
+        : `Invoice draft made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;
+    await writeSyncLog(db, {
+      shopDomain: input.shopDomain,
+      orderId: input.orderId,
+      orderName: order.name,
+      jobId: input.jobId,
+      deliveryId: input.deliveryId,
+      documentId: outcome.documentId,
+      status: "done",
+      message,
+      detail: { providerRef: document.providerRef, totalsCheck: plan.check.outcome },
+    });
+    return;
+  }
   await log(
     "info",
     `Order ${order.name}: ready for ${what} of ${plan.lines.length} line(s), total ${money(plan.totals.gross)} ` +

@@ -6,7 +6,8 @@ import { PermanentError } from "../lib/errors";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
-import { syncOrder } from "../invoicing/sync-order.use-case";
+import { syncOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
+import { providerForShop } from "../providers/connections.server";
 import type { JobContext, JobHandler } from "./queue";
 import { topicLabel, type JobType } from "./topics";
 
@@ -15,6 +16,7 @@ export type HandlerDeps = {
   logger: Logger;
   dataDir: string;
   adminClientFor: (shop: string) => Promise<ShopifyAdminClient>;
+  providerFor?: SyncOrderDeps["providerFor"];
 };
 
 export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
@@ -52,7 +54,13 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
       if (orderId && delivery.topic !== "REFUNDS_CREATE" && delivery.topic !== "ORDERS_EDITED") {
         await syncOrder(
           { shopDomain: job.shopDomain, orderId, topic: delivery.topic, payload, jobId: job.id, deliveryId: delivery.id },
-          { db, logger: deps.logger, adminClientFor: deps.adminClientFor },
+          {
+            db,
+            logger: deps.logger,
+            adminClientFor: deps.adminClientFor,
+            providerFor: deps.providerFor ?? providerForShop(db),
+            dataDir: deps.dataDir,
+          },
         );
         return;
       }

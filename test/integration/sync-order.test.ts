@@ -18,6 +18,8 @@ async function sync(orderId: number, topic = "ORDERS_PAID") {
       logger,
       adminClientFor: async () =>
         pacedByThrottle(httpAdminClient({ endpoint: simulator.url, shop: SHOP, accessToken: "shpat_sync", apiVersion: "2026-10", timeoutMs: 2000 })),
+      providerFor: async () => null,
+      dataDir: process.env.DATA_DIR!,
       now: () => new Date("2026-11-21T12:00:00Z"),
     },
   );

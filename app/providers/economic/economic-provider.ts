@@ -207,7 +207,11 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
             lines: plan.lines.map((line, i) => ({
               lineNumber: i + 1,
               description: line.description.slice(0, 2500),
-              product: { productNumber: products.get(line.sku)?.productNumber ?? line.productNumber ?? settings.defaultProductNumber },
+              product: {
+                productNumber:
+                  (line.kind === "product" || line.kind === "discount" ? products.get(line.sku) : products.get(line.productNumber))?.productNumber ??
+                  settings.defaultProductNumber,
+              },
               quantity: line.quantity,
               unitNetPrice: money(line.unitPrice, plan.currency),
             })),

@@ -1,0 +1,194 @@
+// Making the document in the accounting system, exactly once.
+//
+// 1. A unique Document row (shop, order, kind, source) is claimed before the provider is called.
+// 2. The provider-side reference carries the idempotency key, so a retry after a crash or a lost answer
+//    first asks the provider whether the document already exists (findDocumentByReference), and goes on
+//    from whatever state it finds. Jobs of one order never overlap (the worker's order lock), so an
+//    unfinished claim always belongs to an attempt that is over.
+// 3. Then booking (when allowed), the PDF (stored once, with its hash), and the status written back to
+//    the Shopify order as an app-owned metafield.
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Db } from "../db.server";
+import { isUniqueViolation } from "../db/errors";
+import { formatMinor } from "../lib/money";
+import type { AccountingProvider, DocumentRef, MissingProductPolicy } from "../providers/provider";
+import type { ShopifyAdminClient } from "../shopify/admin-client.server";
+import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
+import type { NormalizedOrder } from "./order";
+import type { DocumentPlan } from "./plan";
+
+export type IssueInput = {
+  shopDomain: string;
+  order: NormalizedOrder;
+  plan: DocumentPlan;
+  /** Draft only, or booked. */
+  book: boolean;
+  providerType: string;
+  missingProducts: MissingProductPolicy;
+  issueDate: string;
+};
+
+export type IssueDeps = { db: Db; provider: AccountingProvider; admin: ShopifyAdminClient; dataDir: string };
+
+export type IssueOutcome = { documentId: string; document: DocumentRef; alreadyDone: boolean };
+
+export function idempotencyKey(shopDomain: string, orderId: string, source = "order") {
+  return `ib:${shopDomain}:${orderId}:invoice:${source}`;
+}
+
+export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise<IssueOutcome> {
+  const { db, provider } = deps;
+  const key = idempotencyKey(input.shopDomain, input.order.id);
+  const row = await claim(db, input, key);
+
+  // Where did an earlier attempt get to? Ask the provider, by the key, whenever the row is not final.
+  let document: DocumentRef | null = row.state === "finalized" || (row.state === "created" && !input.book) ? refOf(row) : null;
+  const alreadyDone = document !== null;
+  if (!document) document = await provider.findDocumentByReference({ idempotencyKey: key });
+
+  if (!document) {
+    const customer = await customerFor(input, deps);
+    // Goods by their SKU; shipping, tip, duties and rounding by the product numbers in the settings.
+    const products = await provider.findOrCreateProducts({
+      lines: input.plan.lines.map((l) => (isGoods(l.kind) ? { sku: l.sku, description: l.description } : { sku: l.productNumber, description: l.description })),
+      policy: input.missingProducts,
+    });
+    document = await provider.createDocument({
+      kind: input.book ? "invoice" : "draft",
+      plan: input.plan,
+      customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null },
+      products,
+      idempotencyKey: key,
+      dates: { issueDate: input.issueDate },
+    });
+  }
+  await record(db, row.id, document);
+
+  if (input.book && document.state !== "booked") {
+    document = await provider.finalizeDocument({ document });
+    await record(db, row.id, document);
+  }
+
+  if (document.state === "booked") await storePdf(input, deps, row.id, document);
+  await writeBack(input, deps, row.id, document);
+  return { documentId: row.id, document, alreadyDone };
+}
+
+async function claim(db: Db, input: IssueInput, key: string) {
+  try {
+    return await db.document.create({
+      data: {
+        shopDomain: input.shopDomain,
+        orderId: input.order.id,
+        orderName: input.order.name,
+        kind: "invoice",
+        source: "order",
+        idempotencyKey: key,
+        providerType: input.providerType,
+        state: "claimed",
+        currency: input.plan.currency,
+        totalMinor: input.plan.totals.gross,
+        buyerEmail: input.order.email,
+        buyerName: buyerName(input.order),
+      },
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return db.document.findUniqueOrThrow({ where: { idempotencyKey: key } });
+  }
+}
+
+async function record(db: Db, id: string, document: DocumentRef) {
+  await db.document.update({
+    where: { id },
+    data: {
+      providerRef: document.providerRef,
+      number: document.number,
+      state: document.state === "booked" ? "finalized" : "created",
+      ...(document.totalMinor !== null ? { totalMinor: document.totalMinor } : {}),
+    },
+  });
+}
+
+function refOf(row: { providerRef: string | null; number: string | null; state: string; totalMinor: bigint | null }): DocumentRef | null {
+  if (!row.providerRef) return null;
+  return { providerRef: row.providerRef, number: row.number, state: row.state === "finalized" ? "booked" : "draft", totalMinor: row.totalMinor };
+}
+
+async function customerFor(input: IssueInput, deps: IssueDeps) {
+  const o = input.order;
+  const linkKey = o.customer?.id ? `shopify:${o.customer.id}` : null;
+  const link = linkKey
+    ? await deps.db.customerLink.findUnique({ where: { shopDomain_providerType_matchKey: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: linkKey } } })
+    : null;
+  const customer = await deps.provider.findOrCreateCustomer({
+    customer: {
+      shopifyCustomerId: o.customer?.id ?? null,
+      email: o.email,
+      name: buyerName(o),
+      companyName: o.company?.name || o.billingAddress?.company || null,
+      address: o.billingAddress
+        ? { address1: o.billingAddress.address1, city: o.billingAddress.city, zip: o.billingAddress.zip, countryCode: o.billingAddress.countryCode }
+        : null,
+      currency: input.plan.currency,
+      isB2B: o.company !== null,
+    },
+    linkedExternalId: link?.externalId ?? null,
+  });
+  if (linkKey && customer.matchedBy !== "collective") {
+    await deps.db.customerLink.upsert({
+      where: { shopDomain_providerType_matchKey: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: linkKey } },
+      update: { externalId: customer.externalId },
+      create: { shopDomain: input.shopDomain, providerType: input.providerType, shopifyCustomerId: o.customer!.id, matchKey: linkKey, externalId: customer.externalId },
+    });
+  }
+  return customer;
+}
+
+/** The PDF, fetched once and kept under the data folder with its hash; a missing or broken copy is fetched again. */
+async function storePdf(input: IssueInput, deps: IssueDeps, documentId: string, document: DocumentRef) {
+  const row = await deps.db.document.findUniqueOrThrow({ where: { id: documentId } });
+  if (row.pdfPath && row.pdfSha256) {
+    const existing = await fs.readFile(path.join(deps.dataDir, row.pdfPath)).catch(() => undefined);
+    if (existing && createHash("sha256").update(existing).digest("hex") === row.pdfSha256) return;
+  }
+  const bytes = await deps.provider.getPdf({ document });
+  const relative = path.join("documents", input.shopDomain, `${documentId}.pdf`);
+  await fs.mkdir(path.dirname(path.join(deps.dataDir, relative)), { recursive: true });
+  await fs.writeFile(path.join(deps.dataDir, relative), bytes);
+  await deps.db.document.update({ where: { id: documentId }, data: { pdfPath: relative, pdfSha256: createHash("sha256").update(bytes).digest("hex") } });
+}
+
+/** The status on the order, for the admin block and the customer account (an app-owned metafield). */
+async function writeBack(input: IssueInput, deps: IssueDeps, documentId: string, document: DocumentRef) {
+  const value = {
+    provider: input.providerType,
+    number: document.number,
+    status: document.state,
+    documentId,
+    total: document.totalMinor === null ? null : formatMinor(document.totalMinor, input.plan.currency),
+    currency: input.plan.currency,
+  };
+  const answer = await deps.admin.request<{ metafieldsSet: { userErrors: Array<{ message: string }> } }>(SET_ORDER_METAFIELDS, {
+    metafields: [{ ownerId: `gid://shopify/Order/${input.order.id}`, namespace: "$app", key: "invoice", type: "json", value: JSON.stringify(value) }],
+  });
+  if (answer.metafieldsSet.userErrors.length > 0) {
+    throw new Error(`metafieldsSet: ${answer.metafieldsSet.userErrors.map((e) => e.message).join("; ")}`);
+  }
+}
+
+export function isGoods(kind: string) {
+  return kind === "product" || kind === "discount";
+}
+
+function buyerName(order: NormalizedOrder): string {
+  return (
+    order.company?.name ||
+    [order.customer?.firstName, order.customer?.lastName].filter(Boolean).join(" ") ||
+    order.billingAddress?.name ||
+    order.email ||
+    "Shopify customer"
+  );
+}

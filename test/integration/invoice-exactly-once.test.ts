@@ -1,0 +1,141 @@
+// Order to booked invoice on e-conomic, exactly once: both simulators over HTTP, a real database, the
+// connection's credentials encrypted at rest.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { PDFDocument } from "pdf-lib";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
+import { EconomicSimulator } from "../simulators/economic/server";
+import { httpAdminClient, pacedByThrottle } from "../../app/shopify/admin-client.server";
+import { syncOrder } from "../../app/invoicing/sync-order.use-case";
+import { providerForShop } from "../../app/providers/connections.server";
+import { encryptSecret, parseKey } from "../../app/lib/crypto.server";
+import { env } from "../../app/lib/env.server";
+import { logger } from "../../app/lib/logger.server";
+import { RetryableError } from "../../app/lib/errors";
+
+const SHOP = "once.myshopify.com";
+let shopify: ShopifyAdminSimulator;
+let economic: EconomicSimulator;
+
+async function sync(orderId: number, topic = "ORDERS_PAID") {
+  const db = await testDb();
+  await syncOrder(
+    { shopDomain: SHOP, orderId: String(orderId), topic, payload: shopify.restOrderPayload(SHOP, orderId) as unknown as Record<string, unknown>, jobId: "job", deliveryId: "delivery" },
+    {
+      db,
+      logger,
+      adminClientFor: async () => pacedByThrottle(httpAdminClient({ endpoint: shopify.url, shop: SHOP, accessToken: "shpat_once", apiVersion: "2026-10", timeoutMs: 2000 })),
+      providerFor: providerForShop(db),
+      dataDir: process.env.DATA_DIR!,
+      now: () => new Date("2026-11-21T12:00:00Z"),
+    },
+  );
+}
+
+const booked = () => [...economic.agreements.get("grant-1")!.booked.values()];
+const drafts = () => [...economic.agreements.get("grant-1")!.drafts.values()];
+
+describeWithDb("order to booked invoice on e-conomic, exactly once", () => {
+  beforeAll(async () => {
+    shopify = new ShopifyAdminSimulator();
+    economic = new EconomicSimulator();
+    await shopify.start();
+    await economic.start();
+  });
+  afterAll(async () => {
+    await shopify.close();
+    await economic.close();
+  });
+  beforeEach(async () => {
+    await resetDb();
+    shopify.shops.clear();
+    shopify.faults.clear();
+    economic.agreements.clear();
+    economic.faults.clear();
+    shopify.addShop({ domain: SHOP, accessToken: "shpat_once", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency: "DKK" });
+    economic.addAgreement({ appSecretToken: "app-secret", agreementGrantToken: "grant-1" });
+    const db = await testDb();
+    await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date("2026-01-01"), settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" } }) } });
+    await db.connection.create({
+      data: {
+        shopDomain: SHOP,
+        providerType: "economic",
+        encryptedCredentials: encryptSecret(JSON.stringify({ appSecretToken: "app-secret", agreementGrantToken: "grant-1" }), parseKey(env().ENCRYPTION_KEY)),
+        settings: JSON.stringify({ baseUrl: economic.url, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroupNumber: 1, missingProducts: "create" }),
+      },
+    });
+  });
+
+  const newOrder = () => {
+    const customer = shopify.addCustomer(SHOP, { email: "mette@example.dk", firstName: "Mette", lastName: "Jensen" });
+    return shopify.addOrder(SHOP, {
+      customerId: customer.id,
+      taxesIncluded: true,
+      billingAddress: { firstName: "Mette", lastName: "Jensen", address1: "Nørregade 7", city: "København", zip: "1165", countryCode: "DK" },
+      lines: [
+        { sku: "MUG-BLUE", title: "Mug, blue", quantity: 3, price: "149.00", taxRate: "0.25", discount: "20.00" },
+        { sku: "TEA", title: "Tea", quantity: 1, price: "89.95", taxRate: "0.25" },
+      ],
+      shipping: [{ title: "PostNord", price: "49.00", taxRate: "0.25" }],
+    });
+  };
+
+  it("books one invoice: customer and products created, PDF stored, status written back, logged in words", async () => {
+    const order = newOrder();
+    await sync(order.id);
+    const db = await testDb();
+    // e-conomic holds one booked invoice, carrying our key, with Shopify's total
+    expect(booked()).toHaveLength(1);
+    expect(booked()[0]).toMatchObject({ bookedInvoiceNumber: 10001, references: { other: `ib:${SHOP}:${order.id}:invoice:order` }, grossAmount: 565.95 });
+    expect(shopify.restOrderPayload(SHOP, order.id).total_price).toBe("565.95");
+    expect(drafts()).toHaveLength(0);
+    // our row, the PDF on disk with its hash, the customer link
+    const document = await db.document.findFirstOrThrow();
+    expect(document).toMatchObject({ state: "finalized", number: "10001", providerRef: "booked:10001", totalMinor: 56595n });
+    const pdf = fs.readFileSync(path.join(process.env.DATA_DIR!, document.pdfPath!));
+    expect(createHash("sha256").update(pdf).digest("hex")).toBe(document.pdfSha256);
+    expect((await PDFDocument.load(pdf)).getTitle()).toBe("Invoice 10001");
+    expect(await db.customerLink.count()).toBe(1);
+    // the order in Shopify carries the status
+    const metafield = shopify.order(SHOP, order.id).metafields.get("$app.invoice");
+    expect(JSON.parse(metafield!.value)).toMatchObject({ provider: "economic", number: "10001", status: "booked", documentId: document.id, total: "565.95", currency: "DKK" });
+    const entry = await db.syncLogEntry.findFirstOrThrow({ where: { status: "done" } });
+    expect(entry.message).toBe(`Invoice 10001 booked in e-conomic for order ${order.name} (total 565.95 DKK).`);
+  });
+
+  it("orders/paid then orders/updated: still one invoice", async () => {
+    const order = newOrder();
+    await sync(order.id, "ORDERS_PAID");
+    await sync(order.id, "ORDERS_UPDATED");
+    expect(booked()).toHaveLength(1);
+    const db = await testDb();
+    expect(await db.document.count()).toBe(1);
+    const last = await db.syncLogEntry.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
+    expect(last.message).toBe(`Order ${order.name} already has invoice 10001 in e-conomic; nothing new was made.`);
+  });
+
+  it("the draft is committed but its answer lost: the retry finds it, and one invoice is booked", async () => {
+    const order = newOrder();
+    economic.faults.add({ kind: "lost-response", match: "POST /invoices/drafts" });
+    await expect(sync(order.id)).rejects.toBeInstanceOf(RetryableError);
+    expect(drafts()).toHaveLength(1);
+    await sync(order.id);
+    expect(booked()).toHaveLength(1);
+    expect(drafts()).toHaveLength(0);
+  });
+
+  it("booking committed in e-conomic but our record of it lost (a crash in between): the retry finds the booked invoice", async () => {
+    const order = newOrder();
+    economic.faults.add({ kind: "lost-response", match: "POST /invoices/booked" });
+    await expect(sync(order.id)).rejects.toBeInstanceOf(RetryableError);
+    const db = await testDb();
+    expect(await db.document.findFirstOrThrow()).toMatchObject({ state: "created" });
+    expect(booked()).toHaveLength(1);
+    await sync(order.id);
+    expect(booked()).toHaveLength(1);
+    expect(await db.document.findFirstOrThrow()).toMatchObject({ state: "finalized", number: "10001" });
+  });
+});

@@ -12,6 +12,7 @@ const { values: args } = parseArgs({
     once: { type: "boolean", default: false },
     port: { type: "string", default: "3000" },
     "simulator-port": { type: "string", default: "3100" },
+    "economic-port": { type: "string", default: "3200" },
   },
 });
 
@@ -40,7 +41,11 @@ Object.assign(process.env, {
 });
 
 async function main() {
-  step("Preparing the SQLite database (data/demo.sqlite)");
+  step("Preparing a fresh SQLite database (data/demo.sqlite)");
+  // The simulators start empty on every run, so the sandbox's database does too: rows from an earlier run
+  // would point at documents that no longer exist anywhere.
+  const { rmSync } = await import("node:fs");
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(root, "data/demo.sqlite") + suffix, { force: true });
   const { migrateDatabase } = await import("../app/db/migrations.server");
   await migrateDatabase(process.env.DATABASE_URL!);
 
@@ -49,6 +54,20 @@ async function main() {
   const simulator = new ShopifyAdminSimulator({ port: Number(args["simulator-port"]) });
   const simulatorUrl = await simulator.start();
   process.env.SHOPIFY_ADMIN_ENDPOINT = simulatorUrl;
+
+  step("Starting the e-conomic simulator");
+  const { EconomicSimulator } = await import("../test/simulators/economic/server");
+  const economic = new EconomicSimulator({ port: Number(args["economic-port"]) });
+  const economicUrl = await economic.start();
+  // Product groups by the VAT their sales account carries, as a merchant would have set them up.
+  const agreement = economic.addAgreement({
+    appSecretToken: "demo-app-secret",
+    agreementGrantToken: "demo-agreement",
+    productGroups: { 1: 0.25, 2: 0, 3: 0.23, 4: 0.06, 5: 0.08 },
+  });
+  // What a merchant's agreement already has: a customer for guests, and a catch-all product.
+  agreement.customers.set(99, { customerNumber: 99, name: "Shopify guests", currency: "EUR", customerGroup: { customerGroupNumber: 1 }, paymentTerms: { paymentTermsNumber: 1 }, vatZone: { vatZoneNumber: 1 } });
+  agreement.products.set("SHOPIFY", { productNumber: "SHOPIFY", name: "Shopify sale", productGroup: { productGroupNumber: 1 } });
 
   step("Starting the app (sandbox mode, in-process worker)");
   const { startServer } = await import("../server");
@@ -59,7 +78,27 @@ async function main() {
   step(`Seeding the demo shop ${SHOP}`);
   const accessToken = `shpat_sandbox_${randomUUID().replaceAll("-", "")}`;
   simulator.addShop({ domain: SHOP, accessToken, appUrl: server.url, apiSecret: SANDBOX_API_SECRET, currency: "EUR", name: "Invoice Bridge Demo" });
-  await db.shop.upsert({ where: { shopDomain: SHOP }, update: { status: "installed", uninstalledAt: null }, create: { shopDomain: SHOP } });
+  // The demo shop is past its verification period and has confirmed automatic booking.
+  const demoSettings = JSON.stringify({ rules: { trigger: "paid", bookingConfirmedAt: new Date().toISOString() } });
+  const longAgo = new Date(Date.now() - 30 * 86_400_000);
+  await db.shop.upsert({
+    where: { shopDomain: SHOP },
+    update: { status: "installed", uninstalledAt: null, settings: demoSettings, verificationStartedAt: longAgo },
+    create: { shopDomain: SHOP, settings: demoSettings, verificationStartedAt: longAgo },
+  });
+  const { encryptSecret, parseKey } = await import("../app/lib/crypto.server");
+  const { env } = await import("../app/lib/env.server");
+  const connection = {
+    providerType: "economic",
+    status: "active",
+    encryptedCredentials: encryptSecret(JSON.stringify({ appSecretToken: "demo-app-secret", agreementGrantToken: "demo-agreement" }), parseKey(env().ENCRYPTION_KEY)),
+    settings: JSON.stringify({ baseUrl: economicUrl, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroups: { "0.25": 1, "0": 2, "0.23": 3, "0.06": 4, "0.08": 5 }, missingProducts: "create" }),
+  };
+  await db.connection.upsert({
+    where: { shopDomain_providerType: { shopDomain: SHOP, providerType: "economic" } },
+    update: connection,
+    create: { shopDomain: SHOP, ...connection },
+  });
   await db.session.upsert({
     where: { id: `offline_${SHOP}` },
     update: { accessToken, scope: "write_orders,read_customers" },
@@ -107,10 +146,16 @@ async function main() {
   step("Sync log");
   for (const entry of entries) console.log(`  [${entry.status.padEnd(8)}] ${entry.message}`);
 
+  step("e-conomic now holds");
+  for (const invoice of agreement.booked.values()) {
+    console.log(`  booked invoice ${String(invoice.bookedInvoiceNumber)}: ${String(invoice.currency)} ${String(invoice.grossAmount)}, ref ${String((invoice.references as { other?: string } | undefined)?.other)}`);
+  }
   const summary = {
     shop: SHOP,
     appUrl: server.url,
     simulatorUrl,
+    economicUrl,
+    economic: { booked: agreement.booked.size, drafts: agreement.drafts.size, customers: agreement.customers.size, products: agreement.products.size },
     orders: DEMO_ORDERS.length,
     webhooksSent: sent + 1,
     answers,
@@ -122,6 +167,7 @@ async function main() {
   if (args.once) {
     await server.close();
     await simulator.close();
+    await economic.close();
     await db.$disconnect();
     console.log(JSON.stringify(summary));
     process.exit(summary.deliveriesStored === sent && !summary.jobs.failed ? 0 : 1);
@@ -129,12 +175,14 @@ async function main() {
   step("Running");
   console.log(`  App:        ${server.url}`);
   console.log(`  Simulator:  ${simulatorUrl} (control API: README, "Testing")`);
+  console.log(`  e-conomic:  ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Send another webhook: curl -X POST ${simulatorUrl}/_control/webhooks -H 'content-type: application/json' \\`);
   console.log(`      -d '{"shop":"${SHOP}","topic":"orders/paid","orderId":${firstOrder.id}}'`);
   console.log("  Press Ctrl+C to stop.");
   const stop = async () => {
     await server.close();
     await simulator.close();
+    await economic.close();
     process.exit(0);
   };
   process.on("SIGINT", stop);

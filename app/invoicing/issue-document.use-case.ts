@@ -12,7 +12,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
-import { formatMinor } from "../lib/money";
+import { formatMinor, ratioToString } from "../lib/money";
+import { PermanentError } from "../lib/errors";
 import type { AccountingProvider, DocumentRef, MissingProductPolicy } from "../providers/provider";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
@@ -52,19 +53,33 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
     const customer = await customerFor(input, deps);
     // Goods by their SKU; shipping, tip, duties and rounding by the product numbers in the settings.
     const products = await provider.findOrCreateProducts({
-      lines: input.plan.lines.map((l) => (isGoods(l.kind) ? { sku: l.sku, description: l.description } : { sku: l.productNumber, description: l.description })),
+      lines: input.plan.lines.map((l) =>
+        isGoods(l.kind)
+          ? { kind: "goods" as const, sku: l.sku, description: l.description, vatRate: ratioToString(l.vatRate) }
+          : { kind: "service" as const, sku: l.productNumber, description: l.description, vatRate: ratioToString(l.vatRate) },
+      ),
       policy: input.missingProducts,
     });
     document = await provider.createDocument({
       kind: input.book ? "invoice" : "draft",
       plan: input.plan,
-      customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null },
+      customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null, isB2B: input.order.company !== null },
       products,
       idempotencyKey: key,
       dates: { issueDate: input.issueDate },
     });
   }
   await record(db, row.id, document);
+
+  // The invariant: nothing is booked whose total differs from what Shopify charged.
+  if (document.state === "draft" && document.totalMinor !== null && document.totalMinor !== input.plan.totals.gross) {
+    const f = (minor: bigint) => `${formatMinor(minor, input.plan.currency)} ${input.plan.currency}`;
+    throw new PermanentError(
+      "document_total_differs",
+      `The draft in the accounting system totals ${f(document.totalMinor)}, but the order's total is ${f(input.plan.totals.gross)}, so it was not booked. ` +
+        "Check the VAT of the products on the draft (and the VAT settings of the connection), correct the draft or the settings, then press Retry.",
+    );
+  }
 
   if (input.book && document.state !== "booked") {
     document = await provider.finalizeDocument({ document });

@@ -31,7 +31,11 @@ export type CustomerRef = { externalId: string; matchedBy: "email" | "link" | "c
 
 export type MissingProductPolicy = "halt" | "default" | "create";
 
-export type ProductLine = { sku: string | null; description: string };
+/**
+ * A line's product: goods by their SKU, services (shipping, tip, duties, rounding) by the configured
+ * product number; with a description and the line's VAT rate ("0.25").
+ */
+export type ProductLine = { kind: "goods" | "service"; sku: string | null; description: string; vatRate: string };
 
 /** For each SKU (null: a line without one), the provider's product number, and whether it was created. */
 export type ProductMatches = Map<string | null, { productNumber: string; created: boolean }>;
@@ -53,7 +57,7 @@ export interface AccountingProvider {
   createDocument(input: {
     kind: DocumentKind;
     plan: DocumentPlan;
-    customer: CustomerRef & { name: string; countryCode: string | null };
+    customer: CustomerRef & { name: string; countryCode: string | null; isB2B: boolean };
     products: ProductMatches;
     idempotencyKey: string;
     dates: { issueDate: string; dueDate?: string };

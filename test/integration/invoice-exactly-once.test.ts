@@ -64,7 +64,7 @@ describeWithDb("order to booked invoice on e-conomic, exactly once", () => {
         shopDomain: SHOP,
         providerType: "economic",
         encryptedCredentials: encryptSecret(JSON.stringify({ appSecretToken: "app-secret", agreementGrantToken: "grant-1" }), parseKey(env().ENCRYPTION_KEY)),
-        settings: JSON.stringify({ baseUrl: economic.url, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroupNumber: 1, missingProducts: "create" }),
+        settings: JSON.stringify({ baseUrl: economic.url, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroups: { "0.25": 1, "0": 2 }, missingProducts: "create" }),
       },
     });
   });
@@ -137,5 +137,20 @@ describeWithDb("order to booked invoice on e-conomic, exactly once", () => {
     await sync(order.id);
     expect(booked()).toHaveLength(1);
     expect(await db.document.findFirstOrThrow()).toMatchObject({ state: "finalized", number: "10001" });
+  });
+
+  it("books nothing whose total differs from Shopify's: a product in a 0% VAT group leaves an unbooked draft and a failure in words", async () => {
+    // GIVEN the merchant's existing TEA product sits in the VAT-free product group
+    economic.agreements.get("grant-1")!.products.set("TEA", { productNumber: "TEA", name: "Tea", productGroup: { productGroupNumber: 2 } });
+    const order = newOrder();
+    const error = await sync(order.id).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: "permanent", code: "document_total_differs" });
+    expect((error as { merchantMessage: string }).merchantMessage).toBe(
+      "The draft in the accounting system totals 547.96 DKK, but the order's total is 565.95 DKK, so it was not booked. " +
+        "Check the VAT of the products on the draft (and the VAT settings of the connection), correct the draft or the settings, then press Retry.",
+    );
+    expect(booked()).toHaveLength(0);
+    expect(drafts()).toHaveLength(1);
+    expect(await (await testDb()).document.findFirstOrThrow()).toMatchObject({ state: "created" });
   });
 });

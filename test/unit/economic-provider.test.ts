@@ -18,7 +18,7 @@ const settings = () => ({
   paymentTermsNumber: 1,
   layoutNumber: 19,
   collectiveCustomerNumber: 99,
-  productGroupNumber: 1,
+  productGroups: { "0.25": 1, "0": 2 },
   defaultProductNumber: "SHOPIFY",
 });
 const provider = (credentials = { appSecretToken: "app-secret", agreementGrantToken: "grant-1" }): AccountingProvider =>
@@ -72,12 +72,15 @@ describe("e-conomic provider (against the simulator)", () => {
     expect((error as AuthError).merchantMessage).toContain("Reconnect e-conomic");
   });
 
-  it("matches a customer by the whole e-mail address, creates one with the settings' fields and the EU VAT zone, and sends guests to the collective customer", async () => {
+  it("matches a customer by the whole e-mail address, creates one with the settings' fields and its VAT zone, and sends guests to the collective customer", async () => {
     const p = provider();
     const created = await p.findOrCreateCustomer({ customer: buyer(), linkedExternalId: null });
     expect(created.matchedBy).toBe("created");
     const stored = sim.agreements.get("grant-1")!.customers.get(Number(created.externalId))!;
-    expect(stored).toMatchObject({ name: "Anna Jensen", currency: "DKK", customerGroup: { customerGroupNumber: 1 }, paymentTerms: { paymentTermsNumber: 1 }, vatZone: { vatZoneNumber: 2 } });
+    // a consumer in Germany pays VAT as at home: the domestic zone; only a business there gets the EU zone (reverse charge)
+    expect(stored).toMatchObject({ name: "Anna Jensen", currency: "DKK", customerGroup: { customerGroupNumber: 1 }, paymentTerms: { paymentTermsNumber: 1 }, vatZone: { vatZoneNumber: 1 } });
+    const business = await p.findOrCreateCustomer({ customer: buyer({ email: "buyer@firma.de", companyName: "Firma GmbH", isB2B: true }), linkedExternalId: null });
+    expect(sim.agreements.get("grant-1")!.customers.get(Number(business.externalId))).toMatchObject({ name: "Firma GmbH", vatZone: { vatZoneNumber: 2 } });
     expect(await p.findOrCreateCustomer({ customer: buyer(), linkedExternalId: null })).toEqual({ externalId: created.externalId, matchedBy: "email" });
     // "nna(dk)@example.com" is inside Anna's address, but it is not her address
     expect((await p.findOrCreateCustomer({ customer: buyer({ email: "nna(dk)@example.com", name: "Other" }), linkedExternalId: null })).matchedBy).toBe("created");
@@ -85,20 +88,48 @@ describe("e-conomic provider (against the simulator)", () => {
     expect(await p.findOrCreateCustomer({ customer: buyer({ email: null }), linkedExternalId: created.externalId })).toEqual({ externalId: created.externalId, matchedBy: "link" });
   });
 
+  it("creates a product in the product group of its VAT rate, and refuses a rate without one, in words", async () => {
+    const p = provider();
+    await p.findOrCreateProducts({ lines: [{ kind: "goods", sku: "TIP", description: "Tip", vatRate: "0" }], policy: "create" });
+    expect(sim.agreements.get("grant-1")!.products.get("TIP")).toMatchObject({ productGroup: { productGroupNumber: 2 } });
+    // shipping at two rates: two products, each in its rate's group, whatever the goods policy
+    const shipping = await p.findOrCreateProducts({
+      lines: [
+        { kind: "service", sku: "SHIPPING", description: "Shipping", vatRate: "0.25" },
+        { kind: "service", sku: "SHIPPING", description: "Shipping", vatRate: "0" },
+      ],
+      policy: "halt",
+    });
+    expect([...shipping.values()].map((m) => m.productNumber)).toEqual(["SHIPPING-25", "SHIPPING-0"]);
+    expect(sim.agreements.get("grant-1")!.products.get("SHIPPING-25")).toMatchObject({ productGroup: { productGroupNumber: 1 } });
+    const refused = await p.findOrCreateProducts({ lines: [{ kind: "goods", sku: "TEA", description: "Tea", vatRate: "0.08" }], policy: "create" }).catch((e: unknown) => e);
+    expect((refused as PermanentError).merchantMessage).toBe(
+      "No e-conomic product group is set for VAT 8%, so a product with that VAT cannot be created. Add one in the app's e-conomic settings, then press Retry.",
+    );
+  });
+
+  it("uses a product that another order created in the meantime instead of failing", async () => {
+    const p = provider();
+    // Two orders at once: both see SHIPPING missing, both create it; e-conomic refuses the second.
+    const both = await Promise.all([1, 2].map(() => p.findOrCreateProducts({ lines: [{ kind: "goods", sku: "CUP", description: "Cup", vatRate: "0.25" }], policy: "create" })));
+    expect(both.map((m) => m.get("CUP")?.productNumber)).toEqual(["CUP", "CUP"]);
+    expect(sim.agreements.get("grant-1")!.products.size).toBe(1);
+  });
+
   it("matches products by SKU, maps long SKUs stably, and follows the missing-product policy", async () => {
     const p = provider();
     const longSku = "ORGANIC-COTTON-TSHIRT-XXL-NAVY-BLUE";
-    const created = await p.findOrCreateProducts({ lines: [{ sku: "MUG", description: "Mug" }, { sku: longSku, description: "T-shirt" }], policy: "create" });
+    const created = await p.findOrCreateProducts({ lines: [{ kind: "goods", sku: "MUG", description: "Mug", vatRate: "0.25" }, { kind: "goods", sku: longSku, description: "T-shirt", vatRate: "0.25" }], policy: "create" });
     expect(created.get("MUG")).toEqual({ productNumber: "MUG", created: true });
     expect(created.get(longSku)?.productNumber).toBe(productNumberFor(longSku));
     expect(productNumberFor(longSku)).toHaveLength(25);
-    expect((await p.findOrCreateProducts({ lines: [{ sku: "MUG", description: "Mug" }], policy: "halt" })).get("MUG")).toEqual({ productNumber: "MUG", created: false });
-    const halted = await p.findOrCreateProducts({ lines: [{ sku: "ABC-1", description: "Thing" }], policy: "halt" }).catch((e: unknown) => e);
+    expect((await p.findOrCreateProducts({ lines: [{ kind: "goods", sku: "MUG", description: "Mug", vatRate: "0.25" }], policy: "halt" })).get("MUG")).toEqual({ productNumber: "MUG", created: false });
+    const halted = await p.findOrCreateProducts({ lines: [{ kind: "goods", sku: "ABC-1", description: "Thing", vatRate: "0.25" }], policy: "halt" }).catch((e: unknown) => e);
     expect(halted).toBeInstanceOf(PermanentError);
     expect((halted as PermanentError).merchantMessage).toBe(
       "SKU 'ABC-1' does not exist in e-conomic and 'Create missing products' is off. Create the product in e-conomic or turn the setting on, then press Retry.",
     );
-    const noDefault = await p.findOrCreateProducts({ lines: [{ sku: null, description: "Engraving" }], policy: "default" }).catch((e: unknown) => e);
+    const noDefault = await p.findOrCreateProducts({ lines: [{ kind: "goods", sku: null, description: "Engraving", vatRate: "0.25" }], policy: "default" }).catch((e: unknown) => e);
     expect((noDefault as PermanentError).merchantMessage).toContain("The default product 'SHOPIFY' does not exist in e-conomic");
   });
 
@@ -106,9 +137,9 @@ describe("e-conomic provider (against the simulator)", () => {
     const p = provider();
     const customer = await p.findOrCreateCustomer({ customer: buyer({ address: { address1: null, city: null, zip: null, countryCode: "DK" } }), linkedExternalId: null });
     const plan = planDocument(order(), { ...DEFAULT_PLAN_OPTIONS, priceBasis: "net" });
-    const products = await p.findOrCreateProducts({ lines: plan.lines, policy: "create" });
+    const products = await p.findOrCreateProducts({ lines: plan.lines.map((l) => ({ kind: "goods" as const, sku: l.sku, description: l.description, vatRate: "0.25" })), policy: "create" });
     const key = "ib:shop.myshopify.com:1001:invoice:order";
-    const draft = await p.createDocument({ kind: "invoice", plan, customer: { ...customer, name: "Anna Jensen", countryCode: "DK" }, products, idempotencyKey: key, dates: { issueDate: "2026-11-21" } });
+    const draft = await p.createDocument({ kind: "invoice", plan, customer: { ...customer, name: "Anna Jensen", countryCode: "DK", isB2B: false }, products, idempotencyKey: key, dates: { issueDate: "2026-11-21" } });
     expect(draft).toMatchObject({ state: "draft", number: null, totalMinor: 37481n });
     expect(await p.findDocumentByReference({ idempotencyKey: key })).toEqual(draft);
     const booked = await p.finalizeDocument({ document: draft });
@@ -123,9 +154,9 @@ describe("e-conomic provider (against the simulator)", () => {
     const p = provider();
     const customer = await p.findOrCreateCustomer({ customer: buyer(), linkedExternalId: null });
     const plan = planDocument(order(), { ...DEFAULT_PLAN_OPTIONS, priceBasis: "net" });
-    const products = await p.findOrCreateProducts({ lines: plan.lines, policy: "create" });
+    const products = await p.findOrCreateProducts({ lines: plan.lines.map((l) => ({ kind: "goods" as const, sku: l.sku, description: l.description, vatRate: "0.25" })), policy: "create" });
     sim.faults.add({ kind: "lost-response", match: "POST /invoices/drafts" });
-    const input = { kind: "invoice" as const, plan, customer: { ...customer, name: "Anna", countryCode: "DK" }, products, idempotencyKey: "ib:lost", dates: { issueDate: "2026-11-21" } };
+    const input = { kind: "invoice" as const, plan, customer: { ...customer, name: "Anna", countryCode: "DK", isB2B: false }, products, idempotencyKey: "ib:lost", dates: { issueDate: "2026-11-21" } };
     expect(await p.createDocument(input).catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
     const recovered = await p.findDocumentByReference({ idempotencyKey: "ib:lost" });
     expect(recovered).toMatchObject({ state: "draft" });
@@ -140,7 +171,7 @@ describe("e-conomic provider (against the simulator)", () => {
     expect(await p.verifyConnection().catch((e: unknown) => e)).toMatchObject({ kind: "retryable", code: "economic_rate_limited", retryAfterMs: 7000 });
     const kwd = planDocument(order({ currency: "KWD", lines: [{ ...order().lines[0], unitPrice: 3875n, taxes: [] }], total: 11625n }), { ...DEFAULT_PLAN_OPTIONS, priceBasis: "net" });
     const refused = await p
-      .createDocument({ kind: "invoice", plan: kwd, customer: { externalId: "1", matchedBy: "created", name: "X", countryCode: "KW" }, products: new Map(), idempotencyKey: "k", dates: { issueDate: "2026-11-21" } })
+      .createDocument({ kind: "invoice", plan: kwd, customer: { externalId: "1", matchedBy: "created", name: "X", countryCode: "KW", isB2B: false }, products: new Map(), idempotencyKey: "k", dates: { issueDate: "2026-11-21" } })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PermanentError);
     expect((refused as PermanentError).merchantMessage).toContain("e-conomic keeps amounts to 2 decimals");

@@ -2,7 +2,7 @@
 // Auth: X-AppSecretToken and X-AgreementGrantToken headers (e-conomic REST docs, "Authentication").
 // Error body: { message, errorCode, developerHint, logId, httpStatusCode, errors: { field: { errors: [{ message }] } } }.
 import axios, { AxiosError, type AxiosInstance } from "axios";
-import { AuthError, PermanentError, RetryableError } from "../../lib/errors";
+import { AppError, AuthError, PermanentError, RetryableError } from "../../lib/errors";
 
 export const ECONOMIC_PRODUCTION_URL = "https://restapi.e-conomic.com";
 
@@ -30,6 +30,7 @@ type EconomicErrorBody = {
 
 /** Maps any failure of a call to e-conomic into permanent, retryable or auth, with words for the merchant. */
 export function economicError(error: unknown, doing: string): Error {
+  if (error instanceof AppError) return error;
   if (!(error instanceof AxiosError)) {
     return new RetryableError("economic_unexpected", `Talking to e-conomic failed unexpectedly while ${doing}; it will be retried.`, {
       cause: error,

@@ -3,8 +3,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { PermanentError } from "../../lib/errors";
-import { currencyExponent, formatMinor, toMinor } from "../../lib/money";
-import type { AccountingProvider, CustomerRef, DocumentRef, MissingProductPolicy, ProductMatches } from "../provider";
+import { currencyExponent, formatMinor, ratioToString, toMinor } from "../../lib/money";
+import type { AccountingProvider, CustomerRef, DocumentRef, MissingProductPolicy, ProductLine, ProductMatches } from "../provider";
 import { economicError, economicHttp, ECONOMIC_PRODUCTION_URL, type EconomicCredentials } from "./economic-client";
 
 export const economicSettingsSchema = z.object({
@@ -17,8 +17,8 @@ export const economicSettingsSchema = z.object({
   homeCountry: z.string().length(2).default("DK"),
   /** Where guests (no e-mail) are invoiced. */
   collectiveCustomerNumber: z.number().int().positive(),
-  /** The product group of products the app creates. */
-  productGroupNumber: z.number().int().positive(),
+  /** The product group of products the app creates, per VAT rate ("0.25": 1): e-conomic takes a line's VAT from its product's group. */
+  productGroups: z.record(z.string(), z.number().int().positive()),
   defaultProductNumber: z.string().min(1).max(25).default("SHOPIFY"),
 });
 export type EconomicSettings = z.infer<typeof economicSettingsSchema>;
@@ -31,6 +31,22 @@ const EU = new Set(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", 
 export function productNumberFor(sku: string): string {
   if (sku.length <= 25) return sku;
   return `${sku.slice(0, 16)}~${createHash("sha256").update(sku).digest("hex").slice(0, 8)}`;
+}
+
+/**
+ * e-conomic takes a line's VAT from its product's group, so one shipping product cannot carry two VAT
+ * rates: shipping, tips, duties and rounding use one product per rate, "SHIPPING-25", "SHIPPING-23", ….
+ */
+export function serviceProductNumber(productNumber: string, vatRate: string): string {
+  return productNumberFor(`${productNumber}-${ratioPercent(vatRate)}`);
+}
+
+function ratioPercent(vatRate: string): string {
+  const [whole, fraction = ""] = vatRate.split(".");
+  const digits = (fraction + "00").slice(0, 2);
+  const rest = fraction.slice(2);
+  const percent = String(Number(whole) * 100 + Number(digits));
+  return rest ? `${percent}.${rest}` : percent;
 }
 
 /** e-conomic's filter escapes (REST docs, "Filtering"): $ ( ) * , [ ] are written with a $ before them. */
@@ -65,8 +81,25 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
     }
     return parsed.data;
   };
-  const vatZoneFor = (countryCode: string | null) =>
-    !countryCode || countryCode === settings.homeCountry ? settings.vatZones.domestic : EU.has(countryCode) ? settings.vatZones.eu : settings.vatZones.abroad;
+  // The EU zone means reverse charge, which is for businesses only; EU consumers pay VAT as at home.
+  const vatZoneFor = (countryCode: string | null, isB2B: boolean) =>
+    !countryCode || countryCode === settings.homeCountry
+      ? settings.vatZones.domestic
+      : EU.has(countryCode)
+        ? isB2B
+          ? settings.vatZones.eu
+          : settings.vatZones.domestic
+        : settings.vatZones.abroad;
+  const productGroupFor = (vatRate: string) => {
+    const group = settings.productGroups[vatRate];
+    if (group === undefined) {
+      throw new PermanentError(
+        "product_group_missing",
+        `No e-conomic product group is set for VAT ${Number(vatRate) * 100}%, so a product with that VAT cannot be created. Add one in the app's e-conomic settings, then press Retry.`,
+      );
+    }
+    return group;
+  };
   const money = (minor: bigint, currency: string) => Number(formatMinor(minor, currency));
   const toRef = (state: "draft" | "booked", number: number, gross: number | undefined, currency: string): DocumentRef => ({
     providerRef: `${state}:${number}`,
@@ -131,7 +164,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
             email: customer.email ?? undefined,
             customerGroup: { customerGroupNumber: settings.customerGroupNumber },
             paymentTerms: { paymentTermsNumber: settings.paymentTermsNumber },
-            vatZone: { vatZoneNumber: vatZoneFor(customer.address?.countryCode ?? null) },
+            vatZone: { vatZoneNumber: vatZoneFor(customer.address?.countryCode ?? null, customer.isB2B) },
             address: customer.address?.address1 ?? undefined,
             city: customer.address?.city ?? undefined,
             zip: customer.address?.zip ?? undefined,
@@ -141,10 +174,27 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
       return { externalId: String(created.customerNumber), matchedBy: "created" };
     },
 
-    async findOrCreateProducts({ lines, policy }: { lines: Array<{ sku: string | null; description: string }>; policy: MissingProductPolicy }): Promise<ProductMatches> {
+    async findOrCreateProducts({ lines, policy }: { lines: ProductLine[]; policy: MissingProductPolicy }): Promise<ProductMatches> {
       const matches: ProductMatches = new Map();
       for (const line of lines) {
-        if (matches.has(line.sku)) continue;
+        const key = line.kind === "service" ? `${line.sku}-${line.vatRate}` : line.sku;
+        if (matches.has(key)) continue;
+        if (line.kind === "service" && line.sku) {
+          // Services are ours to name, so they are created whatever the policy for goods says.
+          const productNumber = serviceProductNumber(line.sku, line.vatRate);
+          if (!(await productExists(productNumber))) {
+            const productGroupNumber = productGroupFor(line.vatRate);
+            await call(
+              `creating the product ${productNumber}`,
+              () => http.post("/products", { productNumber, name: `${line.description} (VAT ${ratioPercent(line.vatRate)}%)`.slice(0, 300), productGroup: { productGroupNumber } }),
+              z.object({ productNumber: z.string() }),
+            ).catch(async (error: unknown) => {
+              if (!(error instanceof PermanentError && (await productExists(productNumber)))) throw error;
+            });
+          }
+          matches.set(key, { productNumber, created: false });
+          continue;
+        }
         if (line.sku) {
           const productNumber = productNumberFor(line.sku);
           if (await productExists(productNumber)) {
@@ -152,11 +202,21 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
             continue;
           }
           if (policy === "create") {
-            await call(
-              `creating the product ${productNumber}`,
-              () => http.post("/products", { productNumber, name: line.description.slice(0, 300), productGroup: { productGroupNumber: settings.productGroupNumber } }),
-              z.object({ productNumber: z.string() }),
-            );
+            const productGroupNumber = productGroupFor(line.vatRate);
+            try {
+              await call(
+                `creating the product ${productNumber}`,
+                () => http.post("/products", { productNumber, name: line.description.slice(0, 300), productGroup: { productGroupNumber } }),
+                z.object({ productNumber: z.string() }),
+              );
+            } catch (error) {
+              // Another order may have created it a moment ago (orders run in parallel): if it exists now, use it.
+              if (error instanceof PermanentError && (await productExists(productNumber))) {
+                matches.set(line.sku, { productNumber, created: false });
+                continue;
+              }
+              throw error;
+            }
             matches.set(line.sku, { productNumber, created: true });
             continue;
           }
@@ -201,7 +261,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
             customer: { customerNumber: Number(customer.externalId) },
             paymentTerms: { paymentTermsNumber: settings.paymentTermsNumber },
             layout: { layoutNumber: settings.layoutNumber },
-            recipient: { name: customer.name.slice(0, 250), vatZone: { vatZoneNumber: vatZoneFor(customer.countryCode) } },
+            recipient: { name: customer.name.slice(0, 250), vatZone: { vatZoneNumber: vatZoneFor(customer.countryCode, customer.isB2B) } },
             // The idempotency key: a retry after a crash or a lost answer finds this draft first.
             references: { other: idempotencyKey },
             lines: plan.lines.map((line, i) => ({
@@ -209,8 +269,10 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
               description: line.description.slice(0, 2500),
               product: {
                 productNumber:
-                  (line.kind === "product" || line.kind === "discount" ? products.get(line.sku) : products.get(line.productNumber))?.productNumber ??
-                  settings.defaultProductNumber,
+                  (line.kind === "product" || line.kind === "discount"
+                    ? products.get(line.sku)
+                    : products.get(`${line.productNumber}-${ratioToString(line.vatRate)}`)
+                  )?.productNumber ?? settings.defaultProductNumber,
               },
               quantity: line.quantity,
               unitNetPrice: money(line.unitPrice, plan.currency),

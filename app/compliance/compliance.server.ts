@@ -80,12 +80,13 @@ async function findCustomerTraces(db: Db, shopDomain: string, who: CustomerIdent
     if (doc.buyerName) strings.add(doc.buyerName);
     if (doc.buyerEmail) strings.add(doc.buyerEmail);
   }
+  // Matches are kept by Shopify customer id and by e-mail (matchKey "shopify:<id>" and "email:<address>").
   const customerLinks = await db.customerLink.findMany({
     where: {
       shopDomain,
       OR: [
-        ...(who.customerId ? [{ shopifyCustomerId: who.customerId }] : []),
-        ...(who.email ? [{ matchKey: who.email }] : []),
+        ...(who.customerId ? [{ shopifyCustomerId: who.customerId }, { matchKey: `shopify:${who.customerId}` }] : []),
+        ...(who.email ? [{ matchKey: `email:${who.email}` }, { matchKey: who.email }] : []),
       ],
     },
   });

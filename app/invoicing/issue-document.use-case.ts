@@ -14,7 +14,7 @@ import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
 import { formatMinor, ratioToString } from "../lib/money";
 import { PermanentError } from "../lib/errors";
-import type { AccountingProvider, DocumentRef, MissingProductPolicy } from "../providers/provider";
+import { productKey, type AccountingProvider, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../providers/provider";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
 import type { NormalizedOrder } from "./order";
@@ -42,24 +42,17 @@ export function idempotencyKey(shopDomain: string, orderId: string, source = "or
 export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise<IssueOutcome> {
   const { db, provider } = deps;
   const key = idempotencyKey(input.shopDomain, input.order.id);
-  const row = await claim(db, input, key);
+  const { row, fresh } = await claim(db, input, key);
 
-  // Where did an earlier attempt get to? Ask the provider, by the key, whenever the row is not final.
+  // Where did an earlier attempt get to? Ask the provider, by the key, whenever an earlier claim is not
+  // final. A claim made just now needs no question: the key is used only after it is claimed.
   let document: DocumentRef | null = row.state === "finalized" || (row.state === "created" && !input.book) ? refOf(row) : null;
   const alreadyDone = document !== null;
-  if (!document) document = await provider.findDocumentByReference({ idempotencyKey: key });
+  if (!document && !fresh) document = await provider.findDocumentByReference({ idempotencyKey: key });
 
   if (!document) {
     const customer = await customerFor(input, deps);
-    // Goods by their SKU; shipping, tip, duties and rounding by the product numbers in the settings.
-    const products = await provider.findOrCreateProducts({
-      lines: input.plan.lines.map((l) =>
-        isGoods(l.kind)
-          ? { kind: "goods" as const, sku: l.sku, description: l.description, vatRate: ratioToString(l.vatRate) }
-          : { kind: "service" as const, sku: l.productNumber, description: l.description, vatRate: ratioToString(l.vatRate) },
-      ),
-      policy: input.missingProducts,
-    });
+    const products = await productsFor(input, deps);
     document = await provider.createDocument({
       kind: input.book ? "invoice" : "draft",
       plan: input.plan,
@@ -93,7 +86,7 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
 
 async function claim(db: Db, input: IssueInput, key: string) {
   try {
-    return await db.document.create({
+    const row = await db.document.create({
       data: {
         shopDomain: input.shopDomain,
         orderId: input.order.id,
@@ -109,10 +102,43 @@ async function claim(db: Db, input: IssueInput, key: string) {
         buyerName: buyerName(input.order),
       },
     });
+    return { row, fresh: true };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return db.document.findUniqueOrThrow({ where: { idempotencyKey: key } });
+    return { row: await db.document.findUniqueOrThrow({ where: { idempotencyKey: key } }), fresh: false };
   }
+}
+
+/**
+ * Goods by their SKU; shipping, tip, duties and rounding by the product numbers in the settings. Products
+ * already matched once (ProductLink) are not asked for again; the rest go to the provider.
+ */
+async function productsFor(input: IssueInput, deps: IssueDeps): Promise<ProductMatches> {
+  const lines: ProductLine[] = input.plan.lines.map((l) =>
+    isGoods(l.kind)
+      ? { kind: "goods", sku: l.sku, description: l.description, vatRate: ratioToString(l.vatRate) }
+      : { kind: "service", sku: l.productNumber, description: l.description, vatRate: ratioToString(l.vatRate) },
+  );
+  const where = { shopDomain: input.shopDomain, providerType: input.providerType };
+  const keys = [...new Set(lines.map(productKey).filter((k): k is string => k !== null))];
+  const known = await deps.db.productLink.findMany({ where: { ...where, sku: { in: keys } } });
+  const matches: ProductMatches = new Map(known.map((link) => [link.sku, { productNumber: link.externalId, created: false }]));
+  const unknown = lines.filter((l) => !matches.has(productKey(l)));
+  if (unknown.length > 0) {
+    const found = await deps.provider.findOrCreateProducts({ lines: unknown, policy: input.missingProducts });
+    for (const [key, match] of found) {
+      matches.set(key, match);
+      // Lines without a SKU take the default product by policy; that is not a match to remember.
+      if (key !== null) {
+        await deps.db.productLink.upsert({
+          where: { shopDomain_providerType_sku: { ...where, sku: key } },
+          update: { externalId: match.productNumber },
+          create: { ...where, sku: key, externalId: match.productNumber },
+        });
+      }
+    }
+  }
+  return matches;
 }
 
 async function record(db: Db, id: string, document: DocumentRef) {
@@ -135,9 +161,15 @@ function refOf(row: { providerRef: string | null; number: string | null; state: 
 async function customerFor(input: IssueInput, deps: IssueDeps) {
   const o = input.order;
   const linkKey = o.customer?.id ? `shopify:${o.customer.id}` : null;
-  const link = linkKey
-    ? await deps.db.customerLink.findUnique({ where: { shopDomain_providerType_matchKey: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: linkKey } } })
-    : null;
+  const emailKey = o.email ? `email:${o.email.toLowerCase()}` : null;
+  const linkOf = (matchKey: string | null) =>
+    matchKey
+      ? deps.db.customerLink.findUnique({ where: { shopDomain_providerType_matchKey: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey } } })
+      : null;
+  // Matched by this e-mail before: no need to ask the accounting system again.
+  const byEmail = await linkOf(emailKey);
+  if (byEmail) return { externalId: byEmail.externalId, matchedBy: "email" as const };
+  const link = await linkOf(linkKey);
   const customer = await deps.provider.findOrCreateCustomer({
     customer: {
       shopifyCustomerId: o.customer?.id ?? null,
@@ -152,12 +184,15 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
     },
     linkedExternalId: link?.externalId ?? null,
   });
-  if (linkKey && customer.matchedBy !== "collective") {
-    await deps.db.customerLink.upsert({
-      where: { shopDomain_providerType_matchKey: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: linkKey } },
-      update: { externalId: customer.externalId },
-      create: { shopDomain: input.shopDomain, providerType: input.providerType, shopifyCustomerId: o.customer!.id, matchKey: linkKey, externalId: customer.externalId },
-    });
+  if (customer.matchedBy !== "collective") {
+    for (const matchKey of [linkKey, emailKey]) {
+      if (!matchKey) continue;
+      await deps.db.customerLink.upsert({
+        where: { shopDomain_providerType_matchKey: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey } },
+        update: { externalId: customer.externalId },
+        create: { shopDomain: input.shopDomain, providerType: input.providerType, shopifyCustomerId: o.customer?.id ?? null, matchKey, externalId: customer.externalId },
+      });
+    }
   }
   return customer;
 }

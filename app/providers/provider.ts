@@ -37,8 +37,13 @@ export type MissingProductPolicy = "halt" | "default" | "create";
  */
 export type ProductLine = { kind: "goods" | "service"; sku: string | null; description: string; vatRate: string };
 
-/** For each SKU (null: a line without one), the provider's product number, and whether it was created. */
+/** For each product line (by productKey), the provider's product number, and whether it was created. */
 export type ProductMatches = Map<string | null, { productNumber: string; created: boolean }>;
+
+/** The key of a product line in ProductMatches: goods by SKU (null: no SKU), services by number and VAT rate. */
+export function productKey(line: Pick<ProductLine, "kind" | "sku" | "vatRate">): string | null {
+  return line.kind === "service" ? `${line.sku}@${line.vatRate}` : line.sku;
+}
 
 export type DocumentRef = {
   providerRef: string;

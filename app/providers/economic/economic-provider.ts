@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { PermanentError } from "../../lib/errors";
 import { currencyExponent, formatMinor, ratioToString, toMinor } from "../../lib/money";
-import type { AccountingProvider, CustomerRef, DocumentRef, MissingProductPolicy, ProductLine, ProductMatches } from "../provider";
+import { productKey, type AccountingProvider, type CustomerRef, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../provider";
 import { economicError, economicHttp, ECONOMIC_PRODUCTION_URL, type EconomicCredentials } from "./economic-client";
 
 export const economicSettingsSchema = z.object({
@@ -177,7 +177,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
     async findOrCreateProducts({ lines, policy }: { lines: ProductLine[]; policy: MissingProductPolicy }): Promise<ProductMatches> {
       const matches: ProductMatches = new Map();
       for (const line of lines) {
-        const key = line.kind === "service" ? `${line.sku}-${line.vatRate}` : line.sku;
+        const key = productKey(line);
         if (matches.has(key)) continue;
         if (line.kind === "service" && line.sku) {
           // Services are ours to name, so they are created whatever the policy for goods says.
@@ -269,9 +269,10 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
               description: line.description.slice(0, 2500),
               product: {
                 productNumber:
-                  (line.kind === "product" || line.kind === "discount"
-                    ? products.get(line.sku)
-                    : products.get(`${line.productNumber}-${ratioToString(line.vatRate)}`)
+                  products.get(
+                    line.kind === "product" || line.kind === "discount"
+                      ? productKey({ kind: "goods", sku: line.sku, vatRate: "" })
+                      : productKey({ kind: "service", sku: line.productNumber, vatRate: ratioToString(line.vatRate) }),
                   )?.productNumber ?? settings.defaultProductNumber,
               },
               quantity: line.quantity,

@@ -13,7 +13,7 @@ import path from "node:path";
 import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
 import { formatMinor, ratioToString } from "../lib/money";
-import { PermanentError } from "../lib/errors";
+import { PermanentError, RetryableError } from "../lib/errors";
 import { productKey, type AccountingProvider, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../providers/provider";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
@@ -168,7 +168,31 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
       : null;
   // Matched by this e-mail before: no need to ask the accounting system again.
   const byEmail = await linkOf(emailKey);
-  if (byEmail) return { externalId: byEmail.externalId, matchedBy: "email" as const };
+  if (byEmail && byEmail.externalId !== PENDING) return { externalId: byEmail.externalId, matchedBy: "email" as const };
+  // Claim the e-mail before asking (and maybe creating), so that two orders of a new customer at the same
+  // moment make one customer: the second waits, then finds the first one's link. A claim older than a
+  // minute was left by an attempt that stopped midway; one job takes it over (a conditional update), and
+  // since the provider looks the e-mail up first, a customer that attempt created is found, not made twice.
+  if (emailKey) {
+    const inProgress = () =>
+      new RetryableError("customer_in_progress", "Another order of the same customer is being invoiced right now; this one follows shortly.");
+    if (!byEmail) {
+      try {
+        await deps.db.customerLink.create({
+          data: { shopDomain: input.shopDomain, providerType: input.providerType, shopifyCustomerId: o.customer?.id ?? null, matchKey: emailKey, externalId: PENDING },
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw inProgress();
+      }
+    } else {
+      const { count } = await deps.db.customerLink.updateMany({
+        where: { id: byEmail.id, externalId: PENDING, createdAt: { lt: new Date(Date.now() - 60_000) } },
+        data: { createdAt: new Date() },
+      });
+      if (count === 0) throw inProgress();
+    }
+  }
   const link = await linkOf(linkKey);
   const customer = await deps.provider.findOrCreateCustomer({
     customer: {
@@ -228,6 +252,9 @@ async function writeBack(input: IssueInput, deps: IssueDeps, documentId: string,
     throw new Error(`metafieldsSet: ${answer.metafieldsSet.userErrors.map((e) => e.message).join("; ")}`);
   }
 }
+
+/** The externalId of a customer claim whose match is not known yet. */
+const PENDING = "(pending)";
 
 export function isGoods(kind: string) {
   return kind === "product" || kind === "discount";

@@ -157,4 +157,29 @@ describeWithDb("order to booked invoice on e-conomic, exactly once", () => {
     expect(drafts()).toHaveLength(1);
     expect(await (await testDb()).document.findFirstOrThrow()).toMatchObject({ state: "created" });
   });
+
+  it("two orders of one new customer at the same moment make one customer in e-conomic", async () => {
+    const first = newOrder();
+    const second = shopify.addOrder(SHOP, { ...first.seed, lines: [{ sku: "TEA", title: "Tea", quantity: 1, price: "89.95", taxRate: "0.25" }], shipping: [] });
+    const results = await Promise.allSettled([sync(first.id), sync(second.id)]);
+    // one of them waits for the other (retryable), and gets its turn on the retry
+    const waiting = results.filter((r) => r.status === "rejected");
+    expect(waiting.length).toBeLessThanOrEqual(1);
+    for (const r of waiting) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "customer_in_progress" });
+    if (waiting.length) await sync(results[0].status === "rejected" ? first.id : second.id);
+    const agreement = economic.agreements.get("grant-1")!;
+    expect(agreement.customers.size).toBe(1);
+    expect(agreement.booked.size).toBe(2);
+  });
+
+  it("a customer claim left by an attempt that stopped midway is taken over after a minute", async () => {
+    const order = newOrder();
+    const db = await testDb();
+    await db.customerLink.create({
+      data: { shopDomain: SHOP, providerType: "economic", matchKey: "email:mette@example.dk", externalId: "(pending)", createdAt: new Date(Date.now() - 120_000) },
+    });
+    await sync(order.id);
+    expect(economic.agreements.get("grant-1")!.booked.size).toBe(1);
+    expect(await db.customerLink.findFirstOrThrow({ where: { matchKey: "email:mette@example.dk" } })).toMatchObject({ externalId: "1" });
+  });
 });

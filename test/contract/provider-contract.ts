@@ -1,0 +1,108 @@
+// The provider contract: what every AccountingProvider must do, whatever system is behind it. Each
+// provider runs it against its own simulator through a harness (below); e-conomic first, Visma and
+// InvoicExpress next.
+import { describe, expect, it, beforeEach } from "vitest";
+import { AuthError, PermanentError, RetryableError } from "../../app/lib/errors";
+import { parseRatio } from "../../app/lib/money";
+import { DEFAULT_PLAN_OPTIONS, planDocument } from "../../app/invoicing/plan";
+import type { NormalizedOrder } from "../../app/invoicing/order";
+import type { AccountingProvider, CustomerInput, ProductLine } from "../../app/providers/provider";
+import type { Fault } from "../simulators/faults";
+
+export type ProviderHarness = {
+  name: string;
+  /** A provider connected to a fresh, empty account in the simulator. */
+  reset(): Promise<void>;
+  provider(options?: { badCredentials?: boolean }): AccountingProvider;
+  /** The next matching request to the simulator fails this way. */
+  fault(fault: Fault & { match?: string }): void;
+  /** Puts a product into the account, as the merchant would have it. */
+  seedProduct(sku: string, vatRate: string): Promise<void>;
+  /** What the account holds. */
+  documents(): Promise<{ drafts: number; booked: number }>;
+  /** The currency the account invoices in, for the test order. */
+  currency: string;
+};
+
+const customer = (overrides: Partial<CustomerInput> = {}): CustomerInput => ({
+  shopifyCustomerId: "9001",
+  email: "contract@example.com",
+  name: "Contract Buyer",
+  companyName: null,
+  address: { address1: "Street 1", city: "City", zip: "1000", countryCode: "DK" },
+  currency: "DKK",
+  isB2B: false,
+  ...overrides,
+});
+
+const goods = (sku: string | null, vatRate = "0.25"): ProductLine => ({ kind: "goods", sku, description: sku ?? "No SKU", vatRate });
+
+function order(currency: string): NormalizedOrder {
+  return {
+    source: "admin-api", id: "7001", name: "#7001", currency, shopCurrency: currency, presentmentCurrency: currency, taxesIncluded: false,
+    createdAt: "2026-11-21T10:00:00Z", cancelledAt: null, financialStatus: "paid", fulfillmentStatus: "unfulfilled", tags: [], channel: "web",
+    gateways: [], locale: "en", email: "contract@example.com", customer: null, company: null, billingAddress: null, shippingAddress: null,
+    lines: [{ id: "1", sku: "CONTRACT-1", variantId: null, title: "Contract item", quantity: 2, unitPrice: 5000n, discount: 0n, taxes: [{ title: "VAT", rate: parseRatio("0.25"), amount: 2500n }], isGiftCard: false, requiresShipping: false }],
+    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: 12500n, totalTax: 2500n,
+  };
+}
+
+export function providerContract(harness: ProviderHarness) {
+  describe(`provider contract: ${harness.name}`, () => {
+    beforeEach(() => harness.reset());
+
+    it("verifies its connection, and reports bad credentials as a reconnect (auth)", async () => {
+      await expect(harness.provider().verifyConnection()).resolves.toBeUndefined();
+      expect(await harness.provider({ badCredentials: true }).verifyConnection().catch((e: unknown) => e)).toBeInstanceOf(AuthError);
+    });
+
+    it("creates a customer once, then matches it by e-mail", async () => {
+      const p = harness.provider();
+      const created = await p.findOrCreateCustomer({ customer: customer(), linkedExternalId: null });
+      expect(created.matchedBy).toBe("created");
+      expect(await p.findOrCreateCustomer({ customer: customer(), linkedExternalId: null })).toEqual({ externalId: created.externalId, matchedBy: "email" });
+    });
+
+    it("matches a product by SKU, creates one when allowed, and halts in words when not", async () => {
+      const p = harness.provider();
+      await harness.seedProduct("CONTRACT-1", "0.25");
+      expect((await p.findOrCreateProducts({ lines: [goods("CONTRACT-1")], policy: "halt" })).get("CONTRACT-1")).toMatchObject({ created: false });
+      expect((await p.findOrCreateProducts({ lines: [goods("CONTRACT-NEW")], policy: "create" })).get("CONTRACT-NEW")).toMatchObject({ created: true });
+      const halted = await p.findOrCreateProducts({ lines: [goods("CONTRACT-MISSING")], policy: "halt" }).catch((e: unknown) => e);
+      expect(halted).toBeInstanceOf(PermanentError);
+      expect((halted as PermanentError).merchantMessage).toContain("CONTRACT-MISSING");
+    });
+
+    it("creates a document carrying the key, finds it by the key, finalizes it, and returns a PDF", async () => {
+      const p = harness.provider();
+      await harness.seedProduct("CONTRACT-1", "0.25");
+      const buyer = await p.findOrCreateCustomer({ customer: customer(), linkedExternalId: null });
+      const plan = planDocument(order(harness.currency), { ...DEFAULT_PLAN_OPTIONS, priceBasis: p.capabilities.priceBasis });
+      const products = await p.findOrCreateProducts({ lines: [goods("CONTRACT-1")], policy: "halt" });
+      const draft = await p.createDocument({ kind: "invoice", plan, customer: { ...buyer, name: "Contract Buyer", countryCode: "DK", isB2B: false }, products, idempotencyKey: "ib:contract:1", dates: { issueDate: "2026-11-21" } });
+      expect(draft.state).toBe("draft");
+      expect(draft.totalMinor).toBe(12500n);
+      expect(await p.findDocumentByReference({ idempotencyKey: "ib:contract:1" })).toEqual(draft);
+      expect(await p.findDocumentByReference({ idempotencyKey: "ib:contract:unknown" })).toBeNull();
+      const final = await p.finalizeDocument({ document: draft });
+      expect(final.state).toBe("booked");
+      expect(final.number).toBeTruthy();
+      expect(await p.findDocumentByReference({ idempotencyKey: "ib:contract:1" })).toEqual(final);
+      const pdf = await p.getPdf({ document: final });
+      expect(Buffer.from(pdf.slice(0, 5)).toString()).toBe("%PDF-");
+      expect(await harness.documents()).toEqual({ drafts: 0, booked: 1 });
+    });
+
+    it("classifies failures: 5xx and timeouts retryable, 429 retryable with its wait", async () => {
+      const p = harness.provider();
+      harness.fault({ kind: "status", status: 503 });
+      expect(await p.verifyConnection().catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
+      harness.fault({ kind: "status", status: 429, retryAfter: 4 });
+      const limited = await p.verifyConnection().catch((e: unknown) => e);
+      expect(limited).toBeInstanceOf(RetryableError);
+      expect((limited as RetryableError).retryAfterMs).toBe(4000);
+      harness.fault({ kind: "garbage" });
+      expect(await p.verifyConnection().catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
+    });
+  });
+}

@@ -22,8 +22,7 @@ const { webhookAction } = await import("../app/webhooks/webhook-route.server");
 const { EmbeddedWorker } = await import("../app/jobs/embedded-worker.server");
 const { createHandlers } = await import("../app/jobs/handlers.server");
 const { httpAdminClient } = await import("../app/shopify/admin-client.server");
-const { encryptSecret, parseKey } = await import("../app/lib/crypto.server");
-const { env, SANDBOX_API_SECRET } = await import("../app/lib/env.server");
+const { SANDBOX_API_SECRET } = await import("../app/lib/env.server");
 const { logger } = await import("../app/lib/logger.server");
 const { signWebhook } = await import("../test/simulators/shopify-admin/server");
 
@@ -35,15 +34,8 @@ await economic.start();
 const shop = shopify.addShop({ domain: SHOP, accessToken: "shpat_bench", appUrl: "http://127.0.0.1:9", apiSecret: SANDBOX_API_SECRET, currency: "DKK" });
 shop.bucket.maximumAvailable = shop.bucket.currentlyAvailable = 1e9; // "no added latency": Shopify's throttle is not what is measured
 const agreement = economic.addAgreement({ appSecretToken: "s", agreementGrantToken: "g", dailyCallLimit: 1e9 });
-await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date("2026-01-01"), settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" } }) } });
-await db.connection.create({
-  data: {
-    shopDomain: SHOP,
-    providerType: "economic",
-    encryptedCredentials: encryptSecret(JSON.stringify({ appSecretToken: "s", agreementGrantToken: "g" }), parseKey(env().ENCRYPTION_KEY)),
-    settings: JSON.stringify({ baseUrl: economic.url, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroups: { "0.25": 1, "0": 2 }, missingProducts: "create" }),
-  },
-});
+const { seedEconomicShop } = await import("../test/helpers/economic-shop");
+await seedEconomicShop(db, { shopDomain: SHOP, economicUrl: economic.url, appSecretToken: "s", agreementGrantToken: "g" });
 const customers = Array.from({ length: 20 }, (_, i) => shopify.addCustomer(SHOP, { email: `buyer${i}@example.dk`, firstName: "Buyer", lastName: String(i) }));
 
 async function batch(label: string) {

@@ -6,13 +6,12 @@ import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { seedEconomicShop } from "../helpers/economic-shop";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { EconomicSimulator } from "../simulators/economic/server";
 import { httpAdminClient, pacedByThrottle } from "../../app/shopify/admin-client.server";
 import { syncOrder } from "../../app/invoicing/sync-order.use-case";
 import { providerForShop } from "../../app/providers/connections.server";
-import { encryptSecret, parseKey } from "../../app/lib/crypto.server";
-import { env } from "../../app/lib/env.server";
 import { logger } from "../../app/lib/logger.server";
 import { RetryableError } from "../../app/lib/errors";
 
@@ -57,16 +56,7 @@ describeWithDb("order to booked invoice on e-conomic, exactly once", () => {
     economic.faults.clear();
     shopify.addShop({ domain: SHOP, accessToken: "shpat_once", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency: "DKK" });
     economic.addAgreement({ appSecretToken: "app-secret", agreementGrantToken: "grant-1" });
-    const db = await testDb();
-    await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date("2026-01-01"), settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" } }) } });
-    await db.connection.create({
-      data: {
-        shopDomain: SHOP,
-        providerType: "economic",
-        encryptedCredentials: encryptSecret(JSON.stringify({ appSecretToken: "app-secret", agreementGrantToken: "grant-1" }), parseKey(env().ENCRYPTION_KEY)),
-        settings: JSON.stringify({ baseUrl: economic.url, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroups: { "0.25": 1, "0": 2 }, missingProducts: "create" }),
-      },
-    });
+    await seedEconomicShop(await testDb(), { shopDomain: SHOP, economicUrl: economic.url, appSecretToken: "app-secret", agreementGrantToken: "grant-1" });
   });
 
   const newOrder = () => {

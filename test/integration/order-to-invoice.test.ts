@@ -2,6 +2,7 @@
 // simulators over HTTP, and a real database.
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { seedEconomicShop } from "../helpers/economic-shop";
 import { webhookRequest } from "../helpers/webhooks";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { EconomicSimulator } from "../simulators/economic/server";
@@ -10,8 +11,6 @@ import { EmbeddedWorker } from "../../app/jobs/embedded-worker.server";
 import { createHandlers } from "../../app/jobs/handlers.server";
 import { retryJob } from "../../app/jobs/retry.server";
 import { httpAdminClient } from "../../app/shopify/admin-client.server";
-import { encryptSecret, parseKey } from "../../app/lib/crypto.server";
-import { env } from "../../app/lib/env.server";
 import { logger } from "../../app/lib/logger.server";
 
 const SHOP = "pipeline.myshopify.com";
@@ -47,16 +46,7 @@ describeWithDb("order to invoice, end to end", () => {
     economic.agreements.clear();
     shopify.addShop({ domain: SHOP, accessToken: "shpat_pipe", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency: "DKK" });
     economic.addAgreement({ appSecretToken: "s", agreementGrantToken: "g" });
-    const db = await testDb();
-    await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date("2026-01-01"), settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" } }) } });
-    await db.connection.create({
-      data: {
-        shopDomain: SHOP,
-        providerType: "economic",
-        encryptedCredentials: encryptSecret(JSON.stringify({ appSecretToken: "s", agreementGrantToken: "g" }), parseKey(env().ENCRYPTION_KEY)),
-        settings: JSON.stringify({ baseUrl: economic.url, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroups: { "0.25": 1, "0": 2 }, missingProducts: "halt" }),
-      },
-    });
+    await seedEconomicShop(await testDb(), { shopDomain: SHOP, economicUrl: economic.url, appSecretToken: "s", agreementGrantToken: "g", missingProducts: "halt" });
   });
 
   const order = () =>

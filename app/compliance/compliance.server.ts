@@ -73,7 +73,7 @@ async function findCustomerTraces(db: Db, shopDomain: string, who: CustomerIdent
   const documents = await db.document.findMany({
     where: {
       shopDomain,
-      OR: [{ orderId: { in: [...orderIds] } }, ...(who.email ? [{ buyerEmail: who.email }] : [])],
+      OR: [{ orderId: { in: [...orderIds] } }, ...(who.email ? [{ buyerEmail: who.email }, { emailedTo: who.email }] : [])],
     },
   });
   for (const doc of documents) {
@@ -116,7 +116,7 @@ export async function redactCustomer(db: Db, shopDomain: string, payload: Compli
   counts.documents = (
     await db.document.updateMany({
       where: { id: { in: traces.documents.map((d) => d.id) } },
-      data: { buyerEmail: null, buyerName: null },
+      data: { buyerEmail: null, buyerName: null, emailedTo: null },
     })
   ).count;
 
@@ -234,6 +234,7 @@ export async function redactShop(db: Db, shopDomain: string, dataDir: string) {
       db.productLink.deleteMany({ where }),
       db.syncLogEntry.deleteMany({ where }),
       db.dataRequest.deleteMany({ where }),
+      db.oAuthState.deleteMany({ where }),
       db.jobGroupLock.deleteMany({ where: { groupKey: { startsWith: `${shopDomain}:` } } }),
     ]);
   // Stored PDFs live on disk, one folder per shop.

@@ -19,6 +19,7 @@ import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
 import type { NormalizedOrder } from "./order";
 import type { DocumentPlan } from "./plan";
+import { renderTemplate } from "../mail/template";
 
 export type IssueInput = {
   shopDomain: string;
@@ -29,11 +30,13 @@ export type IssueInput = {
   providerType: string;
   missingProducts: MissingProductPolicy;
   issueDate: string;
+  /** Have the accounting system e-mail the booked invoice to the buyer (where it can), once. */
+  email?: { to: string; template: { subject: string; body: string } } | null;
 };
 
 export type IssueDeps = { db: Db; provider: AccountingProvider; admin: ShopifyAdminClient; dataDir: string };
 
-export type IssueOutcome = { documentId: string; document: DocumentRef; alreadyDone: boolean };
+export type IssueOutcome = { documentId: string; document: DocumentRef; alreadyDone: boolean; emailedTo: string | null };
 
 export function idempotencyKey(shopDomain: string, orderId: string, source = "order") {
   return `ib:${shopDomain}:${orderId}:invoice:${source}`;
@@ -80,8 +83,39 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
   }
 
   if (document.state === "booked") await storePdf(input, deps, row.id, document);
+  const emailedTo = document.state === "booked" ? await emailOnce(input, deps, row.id, document) : null;
   await writeBack(input, deps, row.id, document);
-  return { documentId: row.id, document, alreadyDone };
+  return { documentId: row.id, document, alreadyDone, emailedTo };
+}
+
+/**
+ * The accounting system e-mails the booked invoice to the buyer, once: the e-mail is claimed on the row
+ * first (a conditional update), and released again only when sending failed, so that a retry sends it.
+ */
+async function emailOnce(input: IssueInput, deps: IssueDeps, documentId: string, document: DocumentRef): Promise<string | null> {
+  const { provider } = deps;
+  if (!input.email || !provider.sendDocument || !provider.capabilities.lifecycle.send) return null;
+  const { count } = await deps.db.document.updateMany({ where: { id: documentId, emailedAt: null }, data: { emailedAt: new Date(), emailedTo: input.email.to } });
+  if (count === 0) return null;
+  const values = {
+    invoice_number: document.number ?? "",
+    order_name: input.order.name,
+    due_date: document.dueDate ?? "",
+    customer_name: buyerName(input.order),
+    shop_name: input.shopDomain.replace(/\.myshopify\.com$/, ""),
+  };
+  try {
+    await provider.sendDocument({
+      document,
+      to: input.email.to,
+      subject: renderTemplate(input.email.template.subject, values),
+      body: renderTemplate(input.email.template.body, values),
+    });
+  } catch (error) {
+    await deps.db.document.update({ where: { id: documentId }, data: { emailedAt: null, emailedTo: null } });
+    throw error;
+  }
+  return input.email.to;
 }
 
 async function claim(db: Db, input: IssueInput, key: string) {
@@ -149,13 +183,20 @@ async function record(db: Db, id: string, document: DocumentRef) {
       number: document.number,
       state: document.state === "booked" ? "finalized" : "created",
       ...(document.totalMinor !== null ? { totalMinor: document.totalMinor } : {}),
+      ...(document.dueDate ? { dueDate: new Date(`${document.dueDate}T00:00:00Z`) } : {}),
     },
   });
 }
 
-function refOf(row: { providerRef: string | null; number: string | null; state: string; totalMinor: bigint | null }): DocumentRef | null {
+function refOf(row: { providerRef: string | null; number: string | null; state: string; totalMinor: bigint | null; dueDate: Date | null }): DocumentRef | null {
   if (!row.providerRef) return null;
-  return { providerRef: row.providerRef, number: row.number, state: row.state === "finalized" ? "booked" : "draft", totalMinor: row.totalMinor };
+  return {
+    providerRef: row.providerRef,
+    number: row.number,
+    state: row.state === "finalized" ? "booked" : "draft",
+    totalMinor: row.totalMinor,
+    dueDate: row.dueDate?.toISOString().slice(0, 10) ?? null,
+  };
 }
 
 async function customerFor(input: IssueInput, deps: IssueDeps) {

@@ -15,13 +15,16 @@ import { orderFromAdminApi, orderFromWebhook, type NormalizedOrder } from "./ord
 import { decide } from "./rules";
 import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
 import { readShopSettings } from "./settings";
+import { DEFAULT_TEMPLATE } from "../mail/template";
 
 export type SyncOrderDeps = {
   db: Db;
   logger: Logger;
   adminClientFor: (shop: string) => Promise<ShopifyAdminClient>;
   /** The shop's accounting system, from its active connection; null when none is connected. */
-  providerFor: (shop: string) => Promise<{ provider: AccountingProvider; type: string; name: string; missingProducts: MissingProductPolicy; connectionId: string } | null>;
+  providerFor: (
+    shop: string,
+  ) => Promise<{ provider: AccountingProvider; type: string; name: string; missingProducts: MissingProductPolicy; connectionId: string; settings: Record<string, unknown> } | null>;
   dataDir: string;
   now?: () => Date;
 };
@@ -95,16 +98,20 @@ export async function syncOrder(
   }
 
   const connection = await deps.providerFor(input.shopDomain);
+  const provider = connection?.provider;
   const plan = planDocument(order, {
     ...DEFAULT_PLAN_OPTIONS,
-    priceBasis: connection?.provider.capabilities.priceBasis ?? "net",
+    priceBasis: provider?.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider?.capabilities.priceBasis ?? "net",
     shippingProductNumber: settings.shippingProductNumber,
     roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
   });
   const money = (minor: bigint) => `${formatMinor(minor, plan.currency)} ${plan.currency}`;
   const kind = plan.check.outcome === "mismatch" ? "draft" : decision.kind;
-  const reasons = plan.check.outcome === "mismatch" ? [plan.check.message] : decision.reasons;
+  const reasons = plan.check.outcome === "mismatch" ? [plan.check.message] : [...decision.reasons];
   const what = kind === "draft" ? "an invoice draft" : "a booked invoice";
+  // Visma's order workflow: the order becomes an invoice when it is fulfilled, whatever the trigger.
+  const waitsForFulfilment = kind === "invoice" && provider?.finalizeOn === "fulfilment" && order.fulfillmentStatus !== "fulfilled";
+  if (waitsForFulfilment) reasons.push(`It becomes an invoice in ${connection?.name} when the order is fulfilled.`);
   if (connection) {
     let outcome;
     try {
@@ -113,7 +120,8 @@ export async function syncOrder(
           shopDomain: input.shopDomain,
           order,
           plan,
-          book: kind === "invoice",
+          book: kind === "invoice" && !waitsForFulfilment,
+          email: emailSettings(connection.settings, order),
           providerType: connection.type,
           missingProducts: connection.missingProducts,
           issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
@@ -131,8 +139,8 @@ export async function syncOrder(
     const message = outcome.alreadyDone
       ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
       : document.state === "booked"
-        ? `Invoice ${document.number} booked in ${connection.name} for order ${order.name} (total ${total}).`
-        : `Invoice draft made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;
+        ? `Invoice ${document.number} booked in ${connection.name} for order ${order.name} (total ${total}).${outcome.emailedTo ? ` ${connection.name} e-mailed it to ${outcome.emailedTo}.` : ""}`
+        : `${document.providerRef.startsWith("order:") ? "Order" : "Invoice draft"} made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;
     await writeSyncLog(db, {
       shopDomain: input.shopDomain,
       orderId: input.orderId,
@@ -159,6 +167,16 @@ export async function syncOrder(
       vat: plan.vatBreakdown.map((r) => ({ rate: r.rate, net: r.net.toString(), vat: r.vat.toString() })),
     },
   );
+}
+
+/**
+ * Whether the accounting system e-mails the invoice when it is booked (InvoicExpress, Visma), and with
+ * which words: the connection's `email` settings, with the template's placeholders filled in.
+ */
+function emailSettings(settings: Record<string, unknown>, order: NormalizedOrder) {
+  const email = (settings.email ?? {}) as { onBooking?: boolean; subject?: string; body?: string };
+  if (!email.onBooking || !order.email) return null;
+  return { to: order.email, template: { subject: email.subject ?? DEFAULT_TEMPLATE.subject, body: email.body ?? DEFAULT_TEMPLATE.body } };
 }
 
 function isOrderPayload(topic: string) {

@@ -33,6 +33,11 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().default("ib"),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** The app's Visma Connect OAuth client (Visma developer portal); needed to connect Visma eAccounting. */
+  VISMA_CLIENT_ID: z.string().min(1).optional(),
+  VISMA_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Sandbox only: the Visma simulator's identity and API base URL (production uses Visma's own). */
+  VISMA_ENDPOINT: z.url().optional(),
   /** Sandbox mode: simulated Shopify and providers. Set only by `npm run demo` and the tests. */
   IB_SANDBOX: flag,
   /** Sandbox only: the Shopify Admin simulator's base URL. */
@@ -75,8 +80,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? SANDBOX_ENCRYPTION_KEY,
     };
   }
-  if (env.SHOPIFY_ADMIN_ENDPOINT) {
-    throw new Error("SHOPIFY_ADMIN_ENDPOINT points the app at a simulator and is allowed only in sandbox mode.");
+  if (env.SHOPIFY_ADMIN_ENDPOINT || env.VISMA_ENDPOINT) {
+    throw new Error("SHOPIFY_ADMIN_ENDPOINT and VISMA_ENDPOINT point the app at simulators and are allowed only in sandbox mode.");
   }
   const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY"] as const).filter(
     (name) => !env[name],

@@ -1,33 +1,67 @@
 // A shop's accounting system, from its stored connection: credentials decrypted here and nowhere else,
-// settings validated by the provider's factory.
+// settings validated by the provider's factory, and the runtime a provider needs (token storage with
+// encryption, request pacing, the app's OAuth client).
 import type { Db } from "../db.server";
-import { decryptSecret, parseKey } from "../lib/crypto.server";
+import { decryptSecret, encryptSecret, parseKey } from "../lib/crypto.server";
 import { env } from "../lib/env.server";
-import type { MissingProductPolicy } from "./provider";
-import { createProvider } from "./registry";
+import { AuthError } from "../lib/errors";
+import type { CredentialStore, MissingProductPolicy, ProviderRuntime } from "./provider";
+import { createProvider, NAMES } from "./registry";
+import { paceFor, VISMA_REQUESTS_PER_SECOND } from "./pacing.server";
 
-const NAMES: Record<string, string> = {
-  economic: "e-conomic",
-  visma: "Visma eAccounting",
-  invoicexpress: "InvoicExpress",
-  intact: "Intact iQ",
-  collector: "Walley",
-  shop: "the shop's own invoices",
-};
+/** Compare-and-set over the connection's encrypted credentials: a refresh never overwrites a newer save. */
+export function connectionCredentialStore(db: Db, connectionId: string): CredentialStore<unknown> {
+  const key = () => parseKey(env().ENCRYPTION_KEY);
+  return {
+    async load() {
+      const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId } });
+      return JSON.parse(decryptSecret(row.encryptedCredentials, key()));
+    },
+    async save(next, previous) {
+      const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId } });
+      if (decryptSecret(row.encryptedCredentials, key()) !== JSON.stringify(previous)) return false;
+      const { count } = await db.connection.updateMany({
+        where: { id: connectionId, encryptedCredentials: row.encryptedCredentials },
+        data: { encryptedCredentials: encryptSecret(JSON.stringify(next), key()) },
+      });
+      return count === 1;
+    },
+  };
+}
+
+export function runtimeFor(db: Db, connection: { id: string; providerType: string }): ProviderRuntime {
+  if (connection.providerType !== "visma") return {};
+  const config = env();
+  return {
+    credentialStore: connectionCredentialStore(db, connection.id),
+    pace: paceFor(`visma:${config.VISMA_CLIENT_ID ?? "app"}`, VISMA_REQUESTS_PER_SECOND),
+    oauthClient: config.VISMA_CLIENT_ID && config.VISMA_CLIENT_SECRET ? { clientId: config.VISMA_CLIENT_ID, clientSecret: config.VISMA_CLIENT_SECRET } : undefined,
+  };
+}
 
 export function providerForShop(db: Db) {
   return async (shopDomain: string) => {
-    const connection = await db.connection.findFirst({ where: { shopDomain, status: "active" }, orderBy: { createdAt: "asc" } });
-    if (!connection) return null;
+    const connections = await db.connection.findMany({ where: { shopDomain, status: { in: ["active", "paused"] } }, orderBy: { createdAt: "asc" } });
+    const connection = connections.find((c) => c.status === "active");
+    if (!connection) {
+      const paused = connections[0];
+      if (!paused) return null;
+      // Orders wait (failed, with Retry) until the merchant reconnects; they are not dropped.
+      throw new AuthError(
+        "connection_paused",
+        paused.statusMessage ?? `The connection to ${NAMES[paused.providerType as keyof typeof NAMES] ?? paused.providerType} is paused. Reconnect it in the app's settings, then press Retry.`,
+      );
+    }
     const settings = JSON.parse(connection.settings) as Record<string, unknown>;
     const credentials = JSON.parse(decryptSecret(connection.encryptedCredentials, parseKey(env().ENCRYPTION_KEY)));
     const policy = settings.missingProducts;
     return {
-      provider: createProvider({ type: connection.providerType, credentials, settings }),
+      provider: createProvider({ type: connection.providerType, credentials, settings, runtime: runtimeFor(db, connection) }),
       type: connection.providerType,
-      name: NAMES[connection.providerType] ?? connection.providerType,
+      name: NAMES[connection.providerType as keyof typeof NAMES] ?? connection.providerType,
       missingProducts: (policy === "create" || policy === "default" ? policy : "halt") as MissingProductPolicy,
       connectionId: connection.id,
+      settings,
     };
   };
 }

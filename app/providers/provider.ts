@@ -1,6 +1,7 @@
 // Seam 1: the accounting provider. One interface, one folder per provider, each built by a factory from
 // the stored connection. Methods take one input object and return typed results, or raise the typed
 // errors of app/lib/errors.ts (permanent, retryable, auth), classified once, inside the provider.
+import { createHash } from "node:crypto";
 import type { DocumentPlan, PriceBasis } from "../invoicing/plan";
 
 export type ProviderType = "economic" | "visma" | "invoicexpress" | "intact" | "collector" | "shop";
@@ -51,11 +52,51 @@ export type DocumentRef = {
   state: "draft" | "booked";
   /** The document's gross total as the provider computed it, in minor units. */
   totalMinor: bigint | null;
+  /** YYYY-MM-DD, where the provider says. */
+  dueDate?: string | null;
 };
+
+/**
+ * Where a provider keeps credentials that change while in use (OAuth tokens): the stored copy, which
+ * another job may have refreshed meanwhile, and a compare-and-set save.
+ */
+export interface CredentialStore<T> {
+  load(): Promise<T>;
+  /** Saves `next` in place of `previous`; false when the stored copy is no longer `previous` (someone else saved first). */
+  save(next: T, previous: T): Promise<boolean>;
+}
+
+/** What a provider gets from the running app besides its connection: token storage and request pacing. */
+export type ProviderRuntime = {
+  credentialStore?: CredentialStore<unknown>;
+  /** Waits until one more request to this endpoint keeps within the provider's published rate limit. */
+  pace?: (endpoint: string) => Promise<void>;
+  /** The app's own OAuth client, for providers connected with OAuth (Visma). */
+  oauthClient?: { clientId: string; clientSecret: string };
+};
+
+/**
+ * The idempotency key in a form that fits small reference fields (Visma: 50 characters): the Shopify
+ * order id, readable, and a hash of the whole key, which tells documents of one order apart.
+ */
+export function shortReference(idempotencyKey: string): string {
+  const orderId = idempotencyKey.split(":")[2] ?? "";
+  const hash = createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 10);
+  return `Shopify ${orderId.slice(0, 24)} ${hash}`;
+}
+
+export type SendInput = { document: DocumentRef; to: string; subject: string; body: string };
 
 export interface AccountingProvider {
   readonly type: ProviderType;
   readonly capabilities: Capabilities;
+  /**
+   * When the document may be finalized: "booking" (as soon as the rules allow) or "fulfilment" (Visma's
+   * order workflow: an order is converted to an invoice when the Shopify order is fulfilled).
+   */
+  readonly finalizeOn?: "booking" | "fulfilment";
+  /** The price basis for this buyer, where it depends on the buyer (Visma: private persons see gross prices). */
+  priceBasisFor?(buyer: { isB2B: boolean }): PriceBasis;
   verifyConnection(): Promise<void>;
   findOrCreateCustomer(input: { customer: CustomerInput; linkedExternalId: string | null }): Promise<CustomerRef>;
   findOrCreateProducts(input: { lines: ProductLine[]; policy: MissingProductPolicy }): Promise<ProductMatches>;
@@ -72,4 +113,6 @@ export interface AccountingProvider {
   /** For crash recovery: the document carrying this key, if the provider has it. */
   findDocumentByReference(input: { idempotencyKey: string }): Promise<DocumentRef | null>;
   getPdf(input: { document: DocumentRef }): Promise<Uint8Array>;
+  /** Has the accounting system e-mail the finalized document (capabilities.lifecycle.send). */
+  sendDocument?(input: SendInput): Promise<void>;
 }

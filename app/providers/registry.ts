@@ -3,10 +3,14 @@
 // order.
 import { z } from "zod";
 import { PermanentError } from "../lib/errors";
-import type { AccountingProvider, ProviderType } from "./provider";
+import type { AccountingProvider, ProviderRuntime, ProviderType } from "./provider";
 import { createEconomicProvider, economicCredentialsSchema, economicSettingsSchema } from "./economic/economic-provider";
+import { createInvoicExpressProvider, invoicExpressCredentialsSchema, invoicExpressSettingsSchema } from "./invoicexpress/invoicexpress-provider";
+import { createVismaProvider, vismaSettingsSchema } from "./visma/visma-provider";
+import { vismaCredentialsSchema } from "./visma/visma-oauth";
 
-type Factory = (input: { credentials: unknown; settings: unknown }) => AccountingProvider;
+type FactoryInput = { credentials: unknown; settings: unknown; runtime?: ProviderRuntime };
+type Factory = (input: FactoryInput) => AccountingProvider;
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -23,9 +27,43 @@ const FACTORIES: Partial<Record<ProviderType, Factory>> = {
       credentials: parsed(economicCredentialsSchema, credentials, "e-conomic credentials"),
       settings: parsed(economicSettingsSchema, settings, "e-conomic settings"),
     }),
+  visma: ({ credentials, settings, runtime }) =>
+    createVismaProvider({
+      credentials: parsed(vismaCredentialsSchema, credentials, "Visma eAccounting sign-in"),
+      settings: parsed(vismaSettingsSchema, settings, "Visma eAccounting settings"),
+      runtime,
+    }),
+  invoicexpress: ({ credentials, settings }) =>
+    createInvoicExpressProvider({
+      credentials: parsed(invoicExpressCredentialsSchema, credentials, "InvoicExpress account details"),
+      settings: parsed(invoicExpressSettingsSchema, settings, "InvoicExpress settings"),
+    }),
 };
 
-export function createProvider(input: { type: string; credentials: unknown; settings: unknown }): AccountingProvider {
+/** The settings schema of a provider, for validating a connection's settings when they are saved. */
+export const SETTINGS_SCHEMAS: Partial<Record<ProviderType, z.ZodType>> = {
+  economic: economicSettingsSchema,
+  visma: vismaSettingsSchema,
+  invoicexpress: invoicExpressSettingsSchema,
+};
+
+/** Validates settings as the merchant saves them; the error says, field by field, what to correct. */
+export function validateSettings(type: string, settings: unknown): unknown {
+  const schema = SETTINGS_SCHEMAS[type as ProviderType];
+  if (!schema) throw new PermanentError("provider_unknown", `The accounting system '${type}' is not supported yet.`);
+  return parsed(schema, settings, `${NAMES[type as ProviderType]} settings`);
+}
+
+export const NAMES: Record<ProviderType, string> = {
+  economic: "e-conomic",
+  visma: "Visma eAccounting",
+  invoicexpress: "InvoicExpress",
+  intact: "Intact iQ",
+  collector: "Walley",
+  shop: "the shop's own invoices",
+};
+
+export function createProvider(input: FactoryInput & { type: string }): AccountingProvider {
   const factory = FACTORIES[input.type as ProviderType];
   if (!factory) throw new PermanentError("provider_unknown", `The accounting system '${input.type}' is not supported yet.`);
   return factory(input);

@@ -31,6 +31,11 @@ export type PlanOptions = {
   roundingProductNumber: string;
   /** The largest difference, in minor units, that a rounding line may absorb. */
   roundingToleranceMinor: bigint;
+  /**
+   * Discounts as their own negative lines (default), or folded into the discounted line's price, for
+   * systems that refuse negative lines (InvoicExpress: Portuguese invoices carry no negative amounts).
+   */
+  discountLines?: boolean;
 };
 
 export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, "priceBasis"> = {
@@ -98,6 +103,11 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
     if (line.quantity <= 0) continue;
     const base = { lineId: line.id, sku: line.sku, productNumber: line.sku, description: line.title };
     const { before, discount, rate } = amountsInBasis(line.unitPrice * BigInt(line.quantity), line.discount, line.taxes, order.taxesIncluded, basis, netShares?.get(line));
+    if (line.discount !== 0n && options.discountLines === false) {
+      // The description names the discount as the buyer saw it (Shopify's amount, in the order's own terms).
+      priced("product", { ...base, description: `${line.title} (after a discount of ${formatMinor(line.discount, order.currency)} ${order.currency})` }, line.quantity, before - discount, rate);
+      continue;
+    }
     priced("product", base, line.quantity, before, rate);
     if (line.discount !== 0n) {
       priced("discount", { ...base, description: `Discount on ${line.title}` }, 1, -discount, rate);
@@ -106,6 +116,10 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   for (const s of order.shipping) {
     const base = { lineId: null, sku: null, productNumber: options.shippingProductNumber, description: `Shipping: ${s.title}` };
     const { before, discount, rate } = amountsInBasis(s.price, s.discount, s.taxes, order.taxesIncluded, basis, netShares?.get(s));
+    if (options.discountLines === false) {
+      if (before - discount !== 0n) priced("shipping", base, 1, before - discount, rate);
+      continue;
+    }
     if (before !== 0n || s.discount !== 0n) priced("shipping", base, 1, before, rate);
     if (s.discount !== 0n) priced("shipping-discount", { ...base, description: `Shipping discount: ${s.title}` }, 1, -discount, rate);
   }
@@ -121,7 +135,7 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   let check: TotalsCheck;
   if (difference === 0n) {
     check = { outcome: "equal", shopifyTotal: order.total, documentTotal, difference: 0n };
-  } else if (abs(difference) <= options.roundingToleranceMinor) {
+  } else if (abs(difference) <= options.roundingToleranceMinor && (difference > 0n || options.discountLines !== false)) {
     lines.push(
       lineFor(
         "rounding",
@@ -139,7 +153,10 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
       shopifyTotal: order.total,
       documentTotal,
       difference,
-      message: mismatchMessage(order, documentTotal, difference, options.roundingToleranceMinor),
+      message:
+        abs(difference) <= options.roundingToleranceMinor
+          ? mismatchWithoutNegativeLines(order, documentTotal, difference)
+          : mismatchMessage(order, documentTotal, difference, options.roundingToleranceMinor),
     };
   }
 
@@ -296,6 +313,15 @@ function mismatchMessage(order: NormalizedOrder, documentTotal: bigint, differen
     `The document would total ${f(documentTotal)}, but Shopify's total is ${f(order.total)} (a difference of ${f(difference)}), ` +
     `more than the rounding tolerance of ${f(tolerance)} allows. Likely cause: ${causes.join("; ")}. ` +
     "A draft was made instead, so that you can check it."
+  );
+}
+
+/** A negative rounding difference where the accounting system takes no negative line (InvoicExpress). */
+function mismatchWithoutNegativeLines(order: NormalizedOrder, documentTotal: bigint, difference: bigint): string {
+  const f = (minor: bigint) => `${formatMinor(minor, order.currency)} ${order.currency}`;
+  return (
+    `The document would total ${f(documentTotal)}, ${f(-difference)} more than Shopify's total of ${f(order.total)}, because VAT on net prices rounds that way, ` +
+    "and the accounting system takes no negative rounding line. A draft was made instead, so that you can adjust it by hand."
   );
 }
 

@@ -104,6 +104,8 @@ export async function syncOrder(
     priceBasis: provider?.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider?.capabilities.priceBasis ?? "net",
     shippingProductNumber: settings.shippingProductNumber,
     roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
+    // Without negative lines, discounts are folded into prices, and a negative rounding leaves a draft to review.
+    discountLines: provider?.capabilities.negativeLines !== false,
   });
   const money = (minor: bigint) => `${formatMinor(minor, plan.currency)} ${plan.currency}`;
   const kind = plan.check.outcome === "mismatch" ? "draft" : decision.kind;

@@ -14,6 +14,10 @@ export type Capabilities = {
   priceBasis: PriceBasis;
   /** The most decimals an amount may have there (e-conomic: 2). */
   maxAmountDecimals: number;
+  /** Whether products are matched by SKU in a catalogue (false: items are named on the document and created on the fly). */
+  productCatalog: boolean;
+  /** Whether a document may carry negative lines (discounts, rounding); where not, discounts are folded into prices. */
+  negativeLines: boolean;
   lifecycle: { send: boolean; extendDueDate: boolean; cancel: boolean; partActivate: boolean; replace: boolean };
   listCustomerInvoices: boolean;
 };
@@ -28,7 +32,7 @@ export type CustomerInput = {
   isB2B: boolean;
 };
 
-export type CustomerRef = { externalId: string; matchedBy: "email" | "link" | "collective" | "created" };
+export type CustomerRef = { externalId: string; matchedBy: "email" | "name" | "link" | "collective" | "created" };
 
 export type MissingProductPolicy = "halt" | "default" | "create";
 

@@ -15,6 +15,8 @@ const GROUPS: Record<string, number> = { "0.25": 1, "0": 2 };
 providerContract({
   name: "e-conomic",
   currency: "DKK",
+  vatRate: "0.25",
+  customerMatch: "email",
   async reset() {
     sim.agreements.clear();
     sim.faults.clear();

@@ -22,28 +22,34 @@ export type ProviderHarness = {
   documents(): Promise<{ drafts: number; booked: number }>;
   /** The currency the account invoices in, for the test order. */
   currency: string;
+  /** The VAT rate of the test order ("0.25"), one the account knows. */
+  vatRate: string;
+  /** How a known buyer is found again: by e-mail (e-conomic, Visma) or by name (InvoicExpress). */
+  customerMatch: "email" | "name";
 };
 
-const customer = (overrides: Partial<CustomerInput> = {}): CustomerInput => ({
+const customer = (overrides: Partial<CustomerInput> = {}, currency = "DKK"): CustomerInput => ({
   shopifyCustomerId: "9001",
   email: "contract@example.com",
   name: "Contract Buyer",
   companyName: null,
   address: { address1: "Street 1", city: "City", zip: "1000", countryCode: "DK" },
-  currency: "DKK",
+  currency,
   isB2B: false,
   ...overrides,
 });
 
 const goods = (sku: string | null, vatRate = "0.25"): ProductLine => ({ kind: "goods", sku, description: sku ?? "No SKU", vatRate });
 
-function order(currency: string): NormalizedOrder {
+function order(currency: string, vatRate: string): NormalizedOrder {
+  const rate = parseRatio(vatRate);
+  const tax = (10000n * rate.num) / rate.den;
   return {
     source: "admin-api", id: "7001", name: "#7001", currency, shopCurrency: currency, presentmentCurrency: currency, taxesIncluded: false,
     createdAt: "2026-11-21T10:00:00Z", cancelledAt: null, financialStatus: "paid", fulfillmentStatus: "unfulfilled", tags: [], channel: "web",
     gateways: [], locale: "en", email: "contract@example.com", customer: null, company: null, billingAddress: null, shippingAddress: null,
-    lines: [{ id: "1", sku: "CONTRACT-1", variantId: null, title: "Contract item", quantity: 2, unitPrice: 5000n, discount: 0n, taxes: [{ title: "VAT", rate: parseRatio("0.25"), amount: 2500n }], isGiftCard: false, requiresShipping: false }],
-    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: 12500n, totalTax: 2500n,
+    lines: [{ id: "1", sku: "CONTRACT-1", variantId: null, title: "Contract item", quantity: 2, unitPrice: 5000n, discount: 0n, taxes: [{ title: "VAT", rate, amount: tax }], isGiftCard: false, requiresShipping: false }],
+    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: 10000n + tax, totalTax: tax,
   };
 }
 
@@ -58,14 +64,20 @@ export function providerContract(harness: ProviderHarness) {
 
     it("creates a customer once, then matches it by e-mail", async () => {
       const p = harness.provider();
-      const created = await p.findOrCreateCustomer({ customer: customer(), linkedExternalId: null });
+      const created = await p.findOrCreateCustomer({ customer: customer({}, harness.currency), linkedExternalId: null });
       expect(created.matchedBy).toBe("created");
-      expect(await p.findOrCreateCustomer({ customer: customer(), linkedExternalId: null })).toEqual({ externalId: created.externalId, matchedBy: "email" });
+      expect(await p.findOrCreateCustomer({ customer: customer({}, harness.currency), linkedExternalId: null })).toEqual({ externalId: created.externalId, matchedBy: harness.customerMatch });
     });
 
-    it("matches a product by SKU, creates one when allowed, and halts in words when not", async () => {
+    it("matches a product by SKU, creates one when allowed, and halts in words when not (where the system has a catalogue)", async () => {
       const p = harness.provider();
-      await harness.seedProduct("CONTRACT-1", "0.25");
+      if (!p.capabilities.productCatalog) {
+        // Items are named on the document and made by the system itself: every line has its match, none is refused.
+        const matches = await p.findOrCreateProducts({ lines: [goods("CONTRACT-1"), goods("CONTRACT-MISSING")], policy: "halt" });
+        expect([...matches.keys()]).toEqual(["CONTRACT-1", "CONTRACT-MISSING"]);
+        return;
+      }
+      await harness.seedProduct("CONTRACT-1", harness.vatRate);
       expect((await p.findOrCreateProducts({ lines: [goods("CONTRACT-1")], policy: "halt" })).get("CONTRACT-1")).toMatchObject({ created: false });
       expect((await p.findOrCreateProducts({ lines: [goods("CONTRACT-NEW")], policy: "create" })).get("CONTRACT-NEW")).toMatchObject({ created: true });
       const halted = await p.findOrCreateProducts({ lines: [goods("CONTRACT-MISSING")], policy: "halt" }).catch((e: unknown) => e);
@@ -75,13 +87,14 @@ export function providerContract(harness: ProviderHarness) {
 
     it("creates a document carrying the key, finds it by the key, finalizes it, and returns a PDF", async () => {
       const p = harness.provider();
-      await harness.seedProduct("CONTRACT-1", "0.25");
-      const buyer = await p.findOrCreateCustomer({ customer: customer(), linkedExternalId: null });
-      const plan = planDocument(order(harness.currency), { ...DEFAULT_PLAN_OPTIONS, priceBasis: p.capabilities.priceBasis });
-      const products = await p.findOrCreateProducts({ lines: [goods("CONTRACT-1")], policy: "halt" });
+      await harness.seedProduct("CONTRACT-1", harness.vatRate);
+      const buyer = await p.findOrCreateCustomer({ customer: customer({}, harness.currency), linkedExternalId: null });
+      const plan = planDocument(order(harness.currency, harness.vatRate), { ...DEFAULT_PLAN_OPTIONS, priceBasis: p.priceBasisFor?.({ isB2B: false }) ?? p.capabilities.priceBasis });
+      const products = await p.findOrCreateProducts({ lines: [goods("CONTRACT-1", harness.vatRate)], policy: "halt" });
       const draft = await p.createDocument({ kind: "invoice", plan, customer: { ...buyer, name: "Contract Buyer", countryCode: "DK", isB2B: false }, products, idempotencyKey: "ib:contract:1", dates: { issueDate: "2026-11-21" } });
       expect(draft.state).toBe("draft");
-      expect(draft.totalMinor).toBe(12500n);
+      expect(draft.totalMinor).toBe(plan.totals.gross);
+      expect(plan.check.outcome).toBe("equal");
       expect(await p.findDocumentByReference({ idempotencyKey: "ib:contract:1" })).toEqual(draft);
       expect(await p.findDocumentByReference({ idempotencyKey: "ib:contract:unknown" })).toBeNull();
       const final = await p.finalizeDocument({ document: draft });

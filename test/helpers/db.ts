@@ -29,6 +29,7 @@ export async function resetDb() {
     db.productLink.deleteMany(),
     db.dataRequest.deleteMany(),
     db.connection.deleteMany(),
+    db.oAuthState.deleteMany(),
     db.session.deleteMany(),
     db.shop.deleteMany(),
   ]);

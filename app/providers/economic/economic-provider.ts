@@ -124,6 +124,8 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
       documentKinds: ["draft", "invoice"],
       priceBasis: "net",
       maxAmountDecimals: 2,
+      productCatalog: true,
+      negativeLines: true,
       lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false },
       listCustomerInvoices: true,
     },

@@ -9,10 +9,11 @@
 //   merchant did not map;
 // - Portuguese accounts must give an exemption reason (M01…) for 0% lines;
 // - the PDF is made on request: /api/pdf/{id}.json answers 202 until it is ready, then {output:{pdfUrl}}.
+import { createHash } from "node:crypto";
 import axios from "axios";
 import { z } from "zod";
 import { PermanentError, RetryableError } from "../../lib/errors";
-import { currencyExponent, formatMinor, ratioToString, toMinor } from "../../lib/money";
+import { formatMinor, ratioToString, toMinor } from "../../lib/money";
 import { shortReference, type AccountingProvider, type CustomerRef, type DocumentRef, type ProductMatches } from "../provider";
 import { invoicExpressBaseUrl, invoicExpressError, invoicExpressHttp, type InvoicExpressCredentials } from "./invoicexpress-client";
 
@@ -32,7 +33,7 @@ export const invoicExpressSettingsSchema = z.object({
   /** Shopify's VAT rate → the InvoicExpress tax name ("0.23": "IVA23"). */
   taxNames: z.record(z.string(), z.string().min(1)).refine((m) => Object.keys(m).length > 0, { error: "map at least one VAT rate to an InvoicExpress tax name" }),
   /** The reason for 0% lines (Portuguese accounts), e.g. "M16". */
-  exemptionReason: z.string().regex(/^M\d{2}$/, { error: "an exemption reason is a code like M07 or M16" }).optional(),
+  exemptionReason: z.string().regex(/^M(0[1-9]|[1-9]\d)$/, { error: "an exemption reason is a code like M07 or M16" }).optional(),
 });
 export type InvoicExpressSettings = z.infer<typeof invoicExpressSettingsSchema>;
 
@@ -42,13 +43,24 @@ export function ixDate(isoDate: string): string {
   return `${d}/${m}/${y}`;
 }
 
+/** A client's code: the Shopify customer id, or for a guest a stable code from the e-mail or name. */
+function clientCode(customer: { shopifyCustomerId: string | null; email: string | null; name: string }): string {
+  return customer.shopifyCustomerId ?? `guest-${createHash("sha256").update((customer.email ?? customer.name).toLowerCase()).digest("hex").slice(0, 12)}`;
+}
+
 export function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
 
-const SINGULAR: Record<string, string> = { invoices: "invoice", invoice_receipts: "invoice_receipt", simplified_invoices: "simplified_invoice", credit_notes: "credit_note" };
+const SINGULAR: Record<string, string> = {
+  invoices: "invoice",
+  invoice_receipts: "invoice_receipt",
+  simplified_invoices: "simplified_invoice",
+  credit_notes: "credit_note",
+  debit_notes: "debit_note",
+};
 
 const clientRow = z.object({ id: z.coerce.number(), name: z.string(), code: z.string().nullish(), email: z.string().nullish() });
 const documentRow = z.object({
@@ -90,7 +102,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
     }
   };
   /** Clients met in this run, so that a document names its client exactly as InvoicExpress has it. */
-  const clients = new Map<string, { name: string; code: string | null }>();
+  const clients = new Map<string, { name: string; code: string }>();
 
   const findClient = async (by: "name" | "code", value: string) => {
     try {
@@ -102,11 +114,12 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
     }
   };
 
-  const toRef = (row: DocumentRow, currency: string | null): DocumentRef => ({
+  const toRef = (row: DocumentRow): DocumentRef => ({
     providerRef: `${type}:${row.id}`,
     number: row.status === "draft" ? null : (row.inverted_sequence_number ?? row.sequence_number ?? null),
     state: row.status === "draft" ? "draft" : "booked",
-    totalMinor: row.total === null || row.total === undefined ? null : toMinor(row.total.toFixed(currencyExponent(currency ?? row.currency ?? "EUR")), currency ?? row.currency ?? "EUR"),
+    // Documents are made in euros only (createDocument); answers name the currency in words ("Euro").
+    totalMinor: row.total === null || row.total === undefined ? null : toMinor(row.total.toFixed(2), "EUR"),
     dueDate: row.due_date ? row.due_date.split("/").reverse().join("-") : null,
   });
   const idOf = (document: DocumentRef) => document.providerRef.slice(document.providerRef.indexOf(":") + 1);
@@ -127,6 +140,8 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       documentKinds: ["draft", "invoice"],
       priceBasis: "net",
       maxAmountDecimals: 2,
+      productCatalog: false,
+      negativeLines: false,
       lifecycle: { send: true, extendDueDate: false, cancel: true, partActivate: false, replace: false },
       listCustomerInvoices: false,
     },
@@ -148,14 +163,14 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       const name = (customer.companyName ?? customer.name).trim() || "Consumidor final";
       const existing = byCode ? await findClient("code", customer.shopifyCustomerId!) : await findClient("name", name);
       if (existing) {
-        clients.set(String(existing.id), { name: existing.name, code: existing.code ?? null });
-        return { externalId: String(existing.id), matchedBy: byCode ? "link" : "email" };
+        clients.set(String(existing.id), { name: existing.name, code: existing.code ?? String(existing.id) });
+        return { externalId: String(existing.id), matchedBy: byCode ? "link" : "name" };
       }
       const address = customer.address;
       const body = (clientName: string) => ({
         client: {
           name: clientName,
-          code: customer.shopifyCustomerId ?? undefined,
+          code: clientCode(customer),
           email: customer.email ?? undefined,
           address: address?.address1 ?? undefined,
           city: address?.city ?? undefined,
@@ -173,7 +188,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
         if (!(byCode && error instanceof PermanentError)) throw error;
         created = await create(`${name} (${customer.shopifyCustomerId})`);
       }
-      clients.set(String(created.id), { name: created.name, code: created.code ?? null });
+      clients.set(String(created.id), { name: created.name, code: created.code ?? clientCode(customer) });
       return { externalId: String(created.id), matchedBy: "created" };
     },
 
@@ -183,8 +198,13 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
     },
 
     async createDocument({ plan, customer, idempotencyKey, dates }) {
-      if (currencyExponent(plan.currency) > 2) {
-        throw new PermanentError("currency_decimals", `InvoicExpress keeps amounts to 2 decimals, so an invoice in ${plan.currency} cannot be exact there.`);
+      // A document in another currency needs the exchange rate of the day, which the app does not know;
+      // one in euros is exact.
+      if (plan.currency !== "EUR") {
+        throw new PermanentError(
+          "invoicexpress_currency",
+          `InvoicExpress invoices are made in euros here, and this order is in ${plan.currency}. Choose "the shop's currency" in the app's settings (with a shop in EUR), or make this invoice in InvoicExpress by hand.`,
+        );
       }
       const items = plan.lines.map((line) => {
         const rate = ratioToString(line.vatRate);
@@ -206,7 +226,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       let client = clients.get(customer.externalId);
       if (!client) {
         const found = await call("reading the client", () => http.get(`/clients/${customer.externalId}.json`), (data) => clientRow.parse((data as { client?: unknown }).client));
-        client = { name: found.name, code: found.code ?? null };
+        client = { name: found.name, code: found.code ?? String(found.id) };
       }
       const issueDate = dates.issueDate;
       const dueDate = dates.dueDate ?? addDays(issueDate, settings.dueDays);
@@ -219,15 +239,15 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
               due_date: ixDate(dueDate),
               // The idempotency key: a retry after a crash or a lost answer finds this document first.
               reference: shortReference(idempotencyKey),
-              client: { name: client.name, ...(client.code ? { code: client.code } : {}) },
+              // Both are required; the code finds the client, the name is how InvoicExpress has it.
+              client: { name: client.name, code: client.code },
               items,
-              ...(plan.currency !== "EUR" ? { currency_code: plan.currency } : {}),
               ...(exempt ? { tax_exemption: settings.exemptionReason } : {}),
             },
           }),
         unwrap,
       );
-      return toRef(row, plan.currency);
+      return toRef(row);
     },
 
     async finalizeDocument({ document }) {
@@ -243,7 +263,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
         if (now.status === "draft") throw mapped;
       }
       const final = await call("reading the finalized invoice", () => http.get(`/${type}/${id}.json`), unwrap);
-      return toRef(final, null);
+      return toRef(final);
     },
 
     async findDocumentByReference({ idempotencyKey }) {
@@ -254,7 +274,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
         (data) => z.object({ invoices: z.array(documentRow) }).parse(data),
       );
       const match = list.invoices.find((d) => d.reference === reference && d.status !== "deleted" && d.status !== "canceled");
-      return match ? toRef(match, null) : null;
+      return match ? toRef(match) : null;
     },
 
     async getPdf({ document }) {

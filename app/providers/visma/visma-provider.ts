@@ -131,13 +131,13 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
     state: "draft",
     totalMinor: minor(row.TotalAmount, currency),
   });
-  // An order's Amount is read as net, VAT apart (the likely reading of the Swagger file; if Visma meant
-  // gross, the totals check stops the booking and says so, so nothing wrong is booked).
+  // An order's Amount is read as its total including VAT, as an invoice's TotalAmount is (the Swagger file
+  // does not say; if Visma meant net, the totals check stops the booking and says so: nothing wrong is booked).
   const toOrderRef = (row: z.infer<typeof orderRow>, currency: string): DocumentRef => ({
     providerRef: `order:${row.Id}`,
     number: null,
     state: "draft",
-    totalMinor: row.Amount === null || row.Amount === undefined ? null : minor(row.Amount + (row.VatAmount ?? 0) + (row.RoundingsAmount ?? 0), currency),
+    totalMinor: minor(row.Amount, currency),
   });
   const toInvoiceRef = (row: z.infer<typeof invoiceRow>): DocumentRef => ({
     providerRef: `invoice:${row.Id}`,
@@ -154,6 +154,8 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
       documentKinds: settings.workflow === "orders" ? ["order", "invoice"] : ["draft", "invoice"],
       priceBasis: "net",
       maxAmountDecimals: 2,
+      productCatalog: true,
+      negativeLines: true,
       lifecycle: { send: true, extendDueDate: false, cancel: false, partActivate: false, replace: false },
       listCustomerInvoices: true,
     },
@@ -346,7 +348,18 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
         const invoice = await http.call("converting the order to an invoice", { method: "POST", url: `/v2/orders/${id}/convert`, data: {} }, invoiceRow);
         return toInvoiceRef(invoice);
       }
-      const invoice = await http.call("converting the draft to an invoice", { method: "POST", url: `/v2/customerinvoicedrafts/${id}/convert`, data: {} }, invoiceRow);
+      // Keep the draft's invoice date (the one the rules or the staff member chose), whatever the company
+      // setting KeepOriginalDraftDate says (Swagger: convert's query parameters).
+      const invoice = await http.call(
+        "converting the draft to an invoice",
+        {
+          method: "POST",
+          url: `/v2/customerinvoicedrafts/${id}/convert`,
+          params: { keepOriginalDraftDate: true, overrideCompanyKeepOriginalDraftDate: true },
+          data: {},
+        },
+        invoiceRow,
+      );
       return toInvoiceRef(invoice);
     },
 

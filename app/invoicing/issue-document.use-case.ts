@@ -235,6 +235,12 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
     }
   }
   const link = await linkOf(linkKey);
+  // A failed attempt gives its claim back at once, so that the retry need not wait for it to go stale.
+  const release = async () => {
+    if (emailKey) {
+      await deps.db.customerLink.deleteMany({ where: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: emailKey, externalId: PENDING } });
+    }
+  };
   const customer = await deps.provider.findOrCreateCustomer({
     customer: {
       shopifyCustomerId: o.customer?.id ?? null,
@@ -248,6 +254,9 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
       isB2B: o.company !== null,
     },
     linkedExternalId: link?.externalId ?? null,
+  }).catch(async (error: unknown) => {
+    await release();
+    throw error;
   });
   if (customer.matchedBy !== "collective") {
     for (const matchKey of [linkKey, emailKey]) {

@@ -262,6 +262,19 @@ describeWithDb("order to invoice on Visma eAccounting", () => {
     });
   });
 
+  it("saving the settings checks them against the company: a price setting that disagrees with Visma's is refused in words", async () => {
+    await connect();
+    const db = await testDb();
+    const { saveConnection } = await import("../../app/providers/save-connection.server");
+    const settings = { baseUrl: visma.url, identityUrl: visma.url, ...account.settings };
+    expect(await saveConnection(db, { shopDomain: SHOP, providerType: "visma", settings: { ...settings, pricesIncludeVatForPrivatePersons: false } })).toEqual({
+      ok: false,
+      message: "Visma eAccounting shows private persons prices including VAT, but the app's Visma settings say the opposite. Change one of the two so that they agree.",
+    });
+    expect(await saveConnection(db, { shopDomain: SHOP, providerType: "visma", settings: { ...settings, workflow: "orders" } })).toMatchObject({ ok: true });
+    expect(JSON.parse((await db.connection.findFirstOrThrow()).settings)).toMatchObject({ workflow: "orders" });
+  });
+
   it("paces every request by its endpoint (method and route), the unit of Visma's 600-a-minute limit", async () => {
     const db = await testDb();
     await connect();

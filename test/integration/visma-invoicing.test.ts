@@ -14,8 +14,6 @@ import { VismaSimulator, type VismaCompany } from "../simulators/visma/server";
 const visma = new VismaSimulator();
 await visma.start();
 process.env.VISMA_ENDPOINT = visma.url;
-process.env.VISMA_CLIENT_ID = VISMA_CLIENT.clientId;
-process.env.VISMA_CLIENT_SECRET = VISMA_CLIENT.clientSecret;
 const shopify = new ShopifyAdminSimulator();
 await shopify.start();
 

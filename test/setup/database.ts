@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
+import { VISMA_CLIENT } from "../helpers/visma-account";
 
 process.env.NODE_ENV = "test";
 process.env.IB_SANDBOX = "1";
@@ -13,6 +14,9 @@ process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
 delete process.env.SHOPIFY_API_KEY;
 delete process.env.SHOPIFY_API_SECRET;
 process.env.SHOPIFY_APP_URL = "http://127.0.0.1:3000";
+// The app's Visma OAuth client, as the Visma simulator knows it (test/helpers/visma-account.ts).
+process.env.VISMA_CLIENT_ID = VISMA_CLIENT.clientId;
+process.env.VISMA_CLIENT_SECRET = VISMA_CLIENT.clientSecret;
 process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "ib-data-"));
 
 const flavour = process.env.IB_TEST_DB ?? "sqlite";

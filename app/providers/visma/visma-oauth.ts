@@ -25,6 +25,9 @@ export type OAuthClient = { clientId: string; clientSecret: string };
 /** Refresh this long before the access token runs out, so that no request leaves with a token about to expire. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
+/** How often (200 ms apart) a job whose refresh token was already spent looks for the tokens another job saved. */
+const SPENT_TOKEN_WAITS = 10;
+
 export function authorizeUrl(input: { identityUrl: string; clientId: string; redirectUri: string; state: string }): string {
   const url = new URL("/connect/authorize", input.identityUrl);
   url.searchParams.set("client_id", input.clientId);
@@ -117,8 +120,13 @@ export function tokenSource(input: {
       return next;
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
-      const again = await load();
-      if (again.refreshToken !== stored.refreshToken && fresh(again)) return again;
+      // Another job may have spent the same refresh token a moment ago and be saving its result now:
+      // give it a couple of seconds to appear before telling the merchant to reconnect.
+      for (let wait = 0; wait < SPENT_TOKEN_WAITS; wait++) {
+        const again = await load();
+        if (again.refreshToken !== stored.refreshToken && fresh(again)) return again;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       throw error;
     }
   }

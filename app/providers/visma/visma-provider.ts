@@ -79,7 +79,9 @@ const invoiceRow = z.object({ Id: z.string(), InvoiceNumber: z.number(), TotalAm
 
 export function createVismaProvider(input: { credentials: VismaCredentials; settings: VismaSettings; runtime?: ProviderRuntime }): AccountingProvider {
   const { settings, runtime } = input;
-  if (!runtime?.oauthClient) throw new Error("Visma needs the app's OAuth client (VISMA_CLIENT_ID and VISMA_CLIENT_SECRET)");
+  if (!runtime?.oauthClient) {
+    throw new PermanentError("visma_not_configured", "This installation of the app has no Visma eAccounting client (VISMA_CLIENT_ID and VISMA_CLIENT_SECRET); contact the app's support.");
+  }
   const tokens = tokenSource({ identityUrl: settings.identityUrl, client: runtime.oauthClient, initial: input.credentials, store: runtime.credentialStore });
   const http = vismaHttp({ baseUrl: settings.baseUrl, tokens, pace: runtime.pace });
   const minor = (amount: number | null | undefined, currency: string) =>

@@ -167,6 +167,32 @@ describeWithDb("order to invoice on InvoicExpress", () => {
     expect(account().emails).toHaveLength(1);
   });
 
+  it("clients matched by code (the Shopify customer id): a renamed buyer is found again, not created twice", async () => {
+    const db = await testDb();
+    const connection = await db.connection.findFirstOrThrow();
+    await db.connection.update({ where: { id: connection.id }, data: { settings: JSON.stringify({ ...JSON.parse(connection.settings), clientMatch: "code" }) } });
+    const first = newOrder();
+    await sync(first.id);
+    await db.customerLink.deleteMany();
+    const customerId = first.seed.customerId!;
+    const second = shopify.addOrder(SHOP, { ...first.seed, billingAddress: { ...first.seed.billingAddress!, lastName: "Sousa Lima" } });
+    shopify.addCustomer(SHOP, { id: customerId, email: "ana.lima@example.pt", firstName: "Ana", lastName: "Sousa Lima" });
+    await sync(second.id);
+    expect([...account().clients.values()].map((c) => c.code)).toEqual([String(customerId)]);
+    expect(documents().map((d) => (d.client as { id: number }).id)).toEqual([...account().clients.keys(), ...account().clients.keys()]);
+  });
+
+  it("invoice receipts: the answer comes wrapped as 'invoice_receipt', and is read all the same", async () => {
+    const db = await testDb();
+    const connection = await db.connection.findFirstOrThrow();
+    await db.connection.update({ where: { id: connection.id }, data: { settings: JSON.stringify({ ...JSON.parse(connection.settings), documentType: "invoice_receipts" }) } });
+    const order = newOrder();
+    await sync(order.id);
+    await sync(order.id, "ORDERS_UPDATED");
+    expect(documents()).toEqual([expect.objectContaining({ type: "InvoiceReceipt", total: 59.15 })]);
+    expect(await db.document.findFirstOrThrow()).toMatchObject({ state: "finalized", totalMinor: 5915n, providerRef: `invoice_receipts:${documents()[0].id}` });
+  });
+
   it("an order in another currency stops with words instead of an invoice at a guessed exchange rate", async () => {
     shopify.shops.clear();
     shopify.addShop({ domain: SHOP, accessToken: "shpat_loja", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency: "USD" });

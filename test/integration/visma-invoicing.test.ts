@@ -273,6 +273,31 @@ describeWithDb("order to invoice on Visma eAccounting", () => {
     expect(JSON.parse((await db.connection.findFirstOrThrow()).settings)).toMatchObject({ workflow: "orders" });
   });
 
+  it("Visma's own 429 (ErrorCode 4010) is a wait, not a failure: retryable after the Retry-After it gives", async () => {
+    const strict = new VismaSimulator({ quotaPerMinute: 2 });
+    await strict.start();
+    try {
+      const strictAccount = vismaAccount(strict);
+      const { createProvider } = await import("../../app/providers/registry");
+      const tokens = strictAccount.tokens();
+      const provider = createProvider({
+        type: "visma",
+        credentials: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+        settings: { baseUrl: strict.url, identityUrl: strict.url, ...strictAccount.settings },
+        runtime: { oauthClient: VISMA_CLIENT },
+      });
+      await provider.verifyConnection();
+      await provider.verifyConnection();
+      const limited = await provider.verifyConnection().catch((e: unknown) => e);
+      expect(limited).toBeInstanceOf(RetryableError);
+      expect(limited).toMatchObject({ code: "visma_rate_limited", merchantMessage: "Visma eAccounting asked the app to slow down; it will continue shortly." });
+      expect((limited as InstanceType<typeof RetryableError>).retryAfterMs).toBeGreaterThan(0);
+      expect(strict.stats.rejected429).toBe(1);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("paces every request by its endpoint (method and route), the unit of Visma's 600-a-minute limit", async () => {
     const db = await testDb();
     await connect();

@@ -1,5 +1,6 @@
-// The demo shop's orders: a spread of what real shops send (EU VAT included and excluded, discounts,
-// shipping, a B2B company, other currencies, a gift card, a tip, a guest, unicode).
+// The demo shops' orders. The e-conomic shop's: a spread of what real shops send (EU VAT included and
+// excluded, discounts, shipping, a B2B company, other currencies, a gift card, a tip, a guest, unicode); the
+// Visma eAccounting and InvoicExpress shops' below them.
 import type { SeedCustomer, SeedOrder } from "../test/simulators/shopify-admin/orders";
 
 export const DEMO_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> = [
@@ -124,5 +125,115 @@ export const DEMO_ORDERS: DemoOrder[] = [
       ],
     },
     topics: ["orders/paid", "refunds/create"],
+  },
+];
+
+// The Visma eAccounting demo shop (SEK): Swedish orders with moms included at 25% and 12% (food), and a B2B
+// company, which Visma invoices in net prices with the company as customer.
+export const VISMA_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> = [
+  { key: "astrid", email: "astrid.lindqvist@example.se", firstName: "Astrid", lastName: "Lindqvist", locale: "sv" },
+  { key: "bjorn", email: "bjorn.oberg@example.se", firstName: "Björn", lastName: "Öberg", locale: "sv" },
+  { key: "inkop", email: "inkop@berg-bygg.example", firstName: "Sven", lastName: "Berg", locale: "sv" },
+];
+
+const se = { address1: "Drottninggatan 5", city: "Stockholm", zip: "111 51", country: "Sweden", countryCode: "SE" };
+
+export const VISMA_ORDERS: DemoOrder[] = [
+  {
+    label: "Swedish order, moms included (25% and 12%), shipping",
+    customer: "astrid",
+    seed: {
+      taxesIncluded: true,
+      billingAddress: { firstName: "Astrid", lastName: "Lindqvist", ...se },
+      shippingAddress: { firstName: "Astrid", lastName: "Lindqvist", ...se },
+      lines: [
+        { sku: "KOPP-BLA", title: "Kopp, blå", quantity: 2, price: "149.00", taxRate: "0.25", taxTitle: "Moms 25%" },
+        { sku: "KAFFE-MORK", title: "Kaffe, mörkrost 500 g", quantity: 2, price: "89.90", taxRate: "0.12", taxTitle: "Moms 12%" },
+      ],
+      shipping: [{ title: "PostNord", price: "59.00", taxRate: "0.25", taxTitle: "Moms 25%" }],
+    },
+    topics: ["orders/create", "orders/paid"],
+  },
+  {
+    label: "Groceries at 12%, a line discount",
+    customer: "bjorn",
+    seed: {
+      taxesIncluded: true,
+      billingAddress: { firstName: "Björn", lastName: "Öberg", address1: "Kungsgatan 44", city: "Göteborg", zip: "411 19", country: "Sweden", countryCode: "SE" },
+      lines: [
+        { sku: "BULLAR-6", title: "Kanelbullar, 6-pack", quantity: 3, price: "79.00", taxRate: "0.12", taxTitle: "Moms 12%", discount: "20.00" },
+        { sku: "LINGON", title: "Lingonsylt 400 g", quantity: 1, price: "45.50", taxRate: "0.12", taxTitle: "Moms 12%" },
+      ],
+      shipping: [{ title: "Budbee", price: "39.00", taxRate: "0.25", taxTitle: "Moms 25%" }],
+    },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "B2B order from a company location (Berg Bygg AB)",
+    customer: "inkop",
+    seed: {
+      taxesIncluded: true,
+      company: { id: 8001, name: "Berg Bygg AB", locationId: 8002, locationName: "Malmö kontor", contactId: 8003 },
+      billingAddress: { firstName: "Sven", lastName: "Berg", company: "Berg Bygg AB", address1: "Stortorget 9", city: "Malmö", zip: "211 22", country: "Sweden", countryCode: "SE" },
+      lines: [
+        { sku: "KAFFE-5KG", title: "Kaffebönor 5 kg", quantity: 4, price: "525.00", taxRate: "0.12", taxTitle: "Moms 12%" },
+        { sku: "BRYGGARE", title: "Kaffebryggare", quantity: 1, price: "2490.00", taxRate: "0.25", taxTitle: "Moms 25%" },
+      ],
+      shipping: [{ title: "Frakt", price: "250.00", taxRate: "0.25", taxTitle: "Moms 25%" }],
+      tags: ["wholesale"],
+    },
+    topics: ["orders/paid"],
+  },
+];
+
+// The InvoicExpress demo shop (EUR): Portuguese orders with IVA included at 23% and 6%; InvoicExpress e-mails
+// every invoice to the buyer.
+export const IX_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> = [
+  { key: "ana", email: "ana.sousa@example.pt", firstName: "Ana", lastName: "Sousa", locale: "pt-PT" },
+  { key: "rui", email: "rui.ferreira@example.pt", firstName: "Rui", lastName: "Ferreira", locale: "pt-PT" },
+  { key: "ines", email: "ines.conceicao@example.pt", firstName: "Inês", lastName: "Conceição", locale: "pt-PT" },
+];
+
+export const IX_ORDERS: DemoOrder[] = [
+  {
+    label: "Portuguese order, IVA included (23% and 6%), shipping",
+    customer: "ana",
+    seed: {
+      taxesIncluded: true,
+      billingAddress: { firstName: "Ana", lastName: "Sousa", address1: "Rua Augusta 12", city: "Lisboa", zip: "1100-053", country: "Portugal", countryCode: "PT" },
+      lines: [
+        { sku: "AZULEJO", title: "Azulejo, azul", quantity: 3, price: "12.90", taxRate: "0.23", taxTitle: "IVA23" },
+        { sku: "LIVRO-REC", title: "Livro de receitas", quantity: 1, price: "18.50", taxRate: "0.06", taxTitle: "IVA6" },
+      ],
+      shipping: [{ title: "CTT", price: "4.95", taxRate: "0.23", taxTitle: "IVA23" }],
+    },
+    topics: ["orders/create", "orders/paid"],
+  },
+  {
+    label: "10% line discount",
+    customer: "rui",
+    seed: {
+      taxesIncluded: true,
+      billingAddress: { firstName: "Rui", lastName: "Ferreira", address1: "Rua de Santa Catarina 200", city: "Porto", zip: "4000-447", country: "Portugal", countryCode: "PT" },
+      lines: [
+        { sku: "CANDEEIRO", title: "Candeeiro de mesa", quantity: 1, price: "80.00", taxRate: "0.23", taxTitle: "IVA23", discount: "8.00" },
+        { sku: "LAMPADA", title: "Lâmpada LED", quantity: 2, price: "6.50", taxRate: "0.23", taxTitle: "IVA23" },
+      ],
+      shipping: [{ title: "CTT", price: "4.95", taxRate: "0.23", taxTitle: "IVA23" }],
+    },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "Books and olive oil at 6%",
+    customer: "ines",
+    seed: {
+      taxesIncluded: true,
+      billingAddress: { firstName: "Inês", lastName: "Conceição", address1: "Largo do Paço 3", city: "Braga", zip: "4700-424", country: "Portugal", countryCode: "PT" },
+      lines: [
+        { sku: "LIVRO-POE", title: "Livro de poesia", quantity: 2, price: "14.90", taxRate: "0.06", taxTitle: "IVA6" },
+        { sku: "AZEITE", title: "Azeite virgem extra 0,75 l", quantity: 1, price: "9.80", taxRate: "0.06", taxTitle: "IVA6" },
+      ],
+    },
+    topics: ["orders/paid"],
   },
 ];

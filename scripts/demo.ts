@@ -1,9 +1,12 @@
 // npm run demo [-- --once] [-- --port N]
-// The app on SQLite, with the Shopify Admin simulator in place of Shopify: it seeds a demo shop, sends
-// its orders' webhooks through the real intake, and shows what the worker made of them.
+// The app on SQLite, with the Shopify Admin simulator in place of Shopify and the providers' simulators in place
+// of e-conomic, Visma eAccounting and InvoicExpress: it seeds one demo shop per provider, sends their orders'
+// webhooks through the real intake, and shows what the worker made of them.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type { DemoOrder } from "./demo-orders";
+import type { SeedCustomer } from "../test/simulators/shopify-admin/orders";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -13,6 +16,8 @@ const { values: args } = parseArgs({
     port: { type: "string", default: "3000" },
     "simulator-port": { type: "string", default: "3100" },
     "economic-port": { type: "string", default: "3200" },
+    "visma-port": { type: "string", default: "3300" },
+    "invoicexpress-port": { type: "string", default: "3400" },
   },
 });
 
@@ -28,7 +33,12 @@ if (production.length > 0) {
 }
 
 const port = Number(args.port);
+/** The e-conomic demo shop (the demo's first, and the one its top-level summary keys describe). */
 const SHOP = "invoice-bridge-demo.myshopify.com";
+const VISMA_SHOP = "invoice-bridge-visma.myshopify.com";
+const IX_SHOP = "invoice-bridge-ix.myshopify.com";
+const IX_ACCOUNT = "invoice-bridge-demo";
+const IX_API_KEY = "demo-invoicexpress-api-key";
 Object.assign(process.env, {
   IB_SANDBOX: "1",
   NODE_ENV: "development",
@@ -39,6 +49,8 @@ Object.assign(process.env, {
   JOB_POLL_MS: "100",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });
+
+type DemoCustomer = Omit<SeedCustomer, "id"> & { key: string };
 
 async function main() {
   step("Preparing a fresh SQLite database (data/demo.sqlite)");
@@ -69,62 +81,80 @@ async function main() {
   agreement.customers.set(99, { customerNumber: 99, name: "Shopify guests", currency: "EUR", customerGroup: { customerGroupNumber: 1 }, paymentTerms: { paymentTermsNumber: 1 }, vatZone: { vatZoneNumber: 1 } });
   agreement.products.set("SHOPIFY", { productNumber: "SHOPIFY", name: "Shopify sale", productGroup: { productGroupNumber: 1 } });
 
+  step("Starting the Visma eAccounting simulator");
+  const { VismaSimulator } = await import("../test/simulators/visma/server");
+  const { VISMA_CLIENT, vismaAccount } = await import("../test/helpers/visma-account");
+  const visma = new VismaSimulator({ port: Number(args["visma-port"]) });
+  const vismaUrl = await visma.start();
+  // A Swedish company with the app registered as its OAuth client; the terms, unit and codings the merchant picks.
+  const vismaCompany = vismaAccount(visma);
+  // The app's Visma endpoints (the simulator's, allowed only in sandbox mode) and its OAuth client: read when
+  // the app first loads its environment, so set before it starts.
+  Object.assign(process.env, { VISMA_ENDPOINT: vismaUrl, VISMA_CLIENT_ID: VISMA_CLIENT.clientId, VISMA_CLIENT_SECRET: VISMA_CLIENT.clientSecret });
+
+  step("Starting the InvoicExpress simulator");
+  const { InvoicExpressSimulator } = await import("../test/simulators/invoicexpress/server");
+  const invoicexpress = new InvoicExpressSimulator({ port: Number(args["invoicexpress-port"]) });
+  const invoicexpressUrl = await invoicexpress.start();
+  const ixAccount = invoicexpress.addAccount({ name: IX_ACCOUNT, apiKey: IX_API_KEY });
+
   step("Starting the app (sandbox mode, in-process worker)");
   const { startServer } = await import("../server");
   const server = await startServer({ port, host: "127.0.0.1" });
   const { default: db } = await import("../app/db.server");
   const { SANDBOX_API_SECRET } = await import("../app/lib/env.server");
+  const { seedEconomicShop } = await import("../test/helpers/economic-shop");
+  const { seedInvoicExpressShop, seedVismaShop } = await import("../test/helpers/provider-shops");
 
-  step(`Seeding the demo shop ${SHOP}`);
-  const accessToken = `shpat_sandbox_${randomUUID().replaceAll("-", "")}`;
-  simulator.addShop({ domain: SHOP, accessToken, appUrl: server.url, apiSecret: SANDBOX_API_SECRET, currency: "EUR", name: "Invoice Bridge Demo" });
-  // The demo shop is past its verification period and has confirmed automatic booking.
-  const demoSettings = JSON.stringify({ rules: { trigger: "paid", bookingConfirmedAt: new Date().toISOString() } });
-  const longAgo = new Date(Date.now() - 30 * 86_400_000);
-  await db.shop.upsert({
-    where: { shopDomain: SHOP },
-    update: { status: "installed", uninstalledAt: null, settings: demoSettings, verificationStartedAt: longAgo },
-    create: { shopDomain: SHOP, settings: demoSettings, verificationStartedAt: longAgo },
-  });
-  const { encryptSecret, parseKey } = await import("../app/lib/crypto.server");
-  const { env } = await import("../app/lib/env.server");
-  const connection = {
-    providerType: "economic",
-    status: "active",
-    encryptedCredentials: encryptSecret(JSON.stringify({ appSecretToken: "demo-app-secret", agreementGrantToken: "demo-agreement" }), parseKey(env().ENCRYPTION_KEY)),
-    settings: JSON.stringify({ baseUrl: economicUrl, customerGroupNumber: 1, paymentTermsNumber: 1, layoutNumber: 19, collectiveCustomerNumber: 99, productGroups: { "0.25": 1, "0": 2, "0.23": 3, "0.06": 4, "0.08": 5 }, missingProducts: "create" }),
-  };
-  await db.connection.upsert({
-    where: { shopDomain_providerType: { shopDomain: SHOP, providerType: "economic" } },
-    update: connection,
-    create: { shopDomain: SHOP, ...connection },
-  });
-  await db.session.upsert({
-    where: { id: `offline_${SHOP}` },
-    update: { accessToken, scope: "write_orders,read_customers" },
-    create: { id: `offline_${SHOP}`, shop: SHOP, state: "sandbox", isOnline: false, accessToken, scope: "write_orders,read_customers" },
+  /** The shop in the Shopify simulator, and the app's offline session for it (as after an install). */
+  async function installOnShopify(domain: string, shop: { currency: string; name: string }) {
+    const accessToken = `shpat_sandbox_${randomUUID().replaceAll("-", "")}`;
+    simulator.addShop({ domain, accessToken, appUrl: server.url, apiSecret: SANDBOX_API_SECRET, ...shop });
+    await db.session.upsert({
+      where: { id: `offline_${domain}` },
+      update: { accessToken, scope: "write_orders,read_customers" },
+      create: { id: `offline_${domain}`, shop: domain, state: "sandbox", isOnline: false, accessToken, scope: "write_orders,read_customers" },
+    });
+  }
+
+  /** The shop's customers and orders in the simulator, and each order's webhooks through the real intake. */
+  async function sendOrders(domain: string, demoCustomers: DemoCustomer[], demoOrders: DemoOrder[]) {
+    const customers = new Map(demoCustomers.map(({ key, ...c }) => [key, simulator.addCustomer(domain, c)]));
+    step(`Sending ${demoOrders.length} orders' webhooks through the real intake`);
+    const answers: Record<string, number> = {};
+    let sent = 0;
+    for (const demo of demoOrders) {
+      const order = simulator.addOrder(domain, { ...demo.seed, customerId: demo.customer ? customers.get(demo.customer)!.id : null });
+      for (const topic of demo.topics) {
+        const payload =
+          topic === "refunds/create"
+            ? { id: Date.now(), order_id: order.id, created_at: new Date().toISOString(), refund_line_items: [{ line_item_id: order.lines[0].id, quantity: 1 }], transactions: [] }
+            : undefined;
+        const [result] = await simulator.sendWebhook({ shop: domain, topic, orderId: order.id, payload });
+        answers[result.status] = (answers[result.status] ?? 0) + 1;
+        sent++;
+      }
+      console.log(`  ${order.name.padEnd(6)} ${demo.label}: ${demo.topics.join(", ")}`);
+    }
+    return { answers, sent };
+  }
+
+  const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS } = await import("./demo-orders");
+
+  // --- e-conomic ---
+  step(`Seeding the e-conomic demo shop ${SHOP}`);
+  await installOnShopify(SHOP, { currency: "EUR", name: "Invoice Bridge Demo" });
+  // Past its verification period, automatic booking confirmed; the agreement's VAT product groups.
+  await seedEconomicShop(db, {
+    shopDomain: SHOP,
+    economicUrl,
+    appSecretToken: "demo-app-secret",
+    agreementGrantToken: "demo-agreement",
+    productGroups: { "0.25": 1, "0": 2, "0.23": 3, "0.06": 4, "0.08": 5 },
+    missingProducts: "create",
   });
   const startedAt = new Date();
-
-  const { DEMO_CUSTOMERS, DEMO_ORDERS } = await import("./demo-orders");
-  const customers = new Map(DEMO_CUSTOMERS.map(({ key, ...c }) => [key, simulator.addCustomer(SHOP, c)]));
-
-  step(`Sending ${DEMO_ORDERS.length} orders' webhooks through the real intake`);
-  const answers: Record<string, number> = {};
-  let sent = 0;
-  for (const demo of DEMO_ORDERS) {
-    const order = simulator.addOrder(SHOP, { ...demo.seed, customerId: demo.customer ? customers.get(demo.customer)!.id : null });
-    for (const topic of demo.topics) {
-      const payload =
-        topic === "refunds/create"
-          ? { id: Date.now(), order_id: order.id, created_at: new Date().toISOString(), refund_line_items: [{ line_item_id: order.lines[0].id, quantity: 1 }], transactions: [] }
-          : undefined;
-      const [result] = await simulator.sendWebhook({ shop: SHOP, topic, orderId: order.id, payload });
-      answers[result.status] = (answers[result.status] ?? 0) + 1;
-      sent++;
-    }
-    console.log(`  ${order.name.padEnd(6)} ${demo.label}: ${demo.topics.join(", ")}`);
-  }
+  const { answers, sent } = await sendOrders(SHOP, DEMO_CUSTOMERS, DEMO_ORDERS);
   // Shopify retries: the same event again must change nothing.
   const first = simulator.shop(SHOP).webhooksSent[0];
   const firstOrder = [...simulator.shop(SHOP).orders.values()][0];
@@ -132,24 +162,76 @@ async function main() {
   answers[retry.status] = (answers[retry.status] ?? 0) + 1;
   console.log(`  (and ${first.topic} of ${firstOrder.name} once more, as a Shopify retry with the same event id)`);
 
+  // --- Visma eAccounting ---
+  step(`Seeding the Visma eAccounting demo shop ${VISMA_SHOP}`);
+  await installOnShopify(VISMA_SHOP, { currency: "SEK", name: "Invoice Bridge Demo (Visma)" });
+  // Connected with OAuth tokens as after the merchant's consent; the drafts workflow (a draft, converted to a booked invoice).
+  await seedVismaShop(db, { shopDomain: VISMA_SHOP, vismaUrl, tokens: vismaCompany.tokens(), settings: { ...vismaCompany.settings, workflow: "drafts" } });
+  const vismaSent = await sendOrders(VISMA_SHOP, VISMA_CUSTOMERS, VISMA_ORDERS);
+
+  // --- InvoicExpress ---
+  step(`Seeding the InvoicExpress demo shop ${IX_SHOP}`);
+  await installOnShopify(IX_SHOP, { currency: "EUR", name: "Invoice Bridge Demo (InvoicExpress)" });
+  // IVA 23/13/6/0 mapped to the account's tax names; InvoicExpress e-mails each invoice once it is final.
+  await seedInvoicExpressShop(db, { shopDomain: IX_SHOP, accountUrl: invoicexpress.accountUrl(IX_ACCOUNT), accountName: IX_ACCOUNT, apiKey: IX_API_KEY });
+  const ixSent = await sendOrders(IX_SHOP, IX_CUSTOMERS, IX_ORDERS);
+
   step("Waiting for the worker");
+  const shops = [SHOP, VISMA_SHOP, IX_SHOP];
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const pending = await db.job.count({ where: { shopDomain: SHOP, createdAt: { gte: startedAt }, status: { in: ["queued", "running"] } } });
+    const pending = await db.job.count({ where: { shopDomain: { in: shops }, createdAt: { gte: startedAt }, status: { in: ["queued", "running"] } } });
     if (pending === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const entries = await db.syncLogEntry.findMany({ where: { shopDomain: SHOP, createdAt: { gte: startedAt } }, orderBy: { createdAt: "asc" } });
-  const jobs = await db.job.groupBy({ by: ["status"], where: { shopDomain: SHOP, createdAt: { gte: startedAt } }, _count: true });
-  const deliveries = await db.webhookDelivery.count({ where: { shopDomain: SHOP, receivedAt: { gte: startedAt } } });
-  step("Sync log");
-  for (const entry of entries) console.log(`  [${entry.status.padEnd(8)}] ${entry.message}`);
+  async function outcome(domain: string, provider: string) {
+    const entries = await db.syncLogEntry.findMany({ where: { shopDomain: domain, createdAt: { gte: startedAt } }, orderBy: { createdAt: "asc" } });
+    const jobs = await db.job.groupBy({ by: ["status"], where: { shopDomain: domain, createdAt: { gte: startedAt } }, _count: true });
+    const deliveries = await db.webhookDelivery.count({ where: { shopDomain: domain, receivedAt: { gte: startedAt } } });
+    step(`Sync log: ${domain} (${provider})`);
+    for (const entry of entries) console.log(`  [${entry.status.padEnd(8)}] ${entry.message}`);
+    return {
+      entries,
+      failed: entries.filter((e) => e.status === "failed"),
+      jobs: Object.fromEntries(jobs.map((j) => [j.status, j._count])) as Record<string, number>,
+      deliveries,
+    };
+  }
+  const economicShop = await outcome(SHOP, "e-conomic");
+  const vismaShop = await outcome(VISMA_SHOP, "Visma eAccounting");
+  const ixShop = await outcome(IX_SHOP, "InvoicExpress");
 
   step("e-conomic now holds");
   for (const invoice of agreement.booked.values()) {
     console.log(`  booked invoice ${String(invoice.bookedInvoiceNumber)}: ${String(invoice.currency)} ${String(invoice.grossAmount)}, ref ${String((invoice.references as { other?: string } | undefined)?.other)}`);
   }
+
+  step("Visma eAccounting now holds");
+  const { company } = vismaCompany;
+  for (const invoice of company.invoices.values()) {
+    const vat = invoice.IncludesVat ? "incl. moms" : "excl. moms (net prices)";
+    console.log(`  invoice ${String(invoice.InvoiceNumber)}: ${String(invoice.CurrencyCode)} ${String(invoice.TotalAmountInvoiceCurrency)} ${vat}, ${String(invoice.InvoiceCustomerName)}, ref ${String(invoice.YourReference)}`);
+  }
+  for (const draft of company.drafts.values()) console.log(`  draft (not booked), ref ${String(draft.YourReference)}`);
+
+  step("InvoicExpress now holds");
+  const ixDocuments = [...ixAccount.documents.values()].filter((d) => d.status !== "deleted");
+  const ixBooked = ixDocuments.filter((d) => ["final", "sent", "settled"].includes(String(d.status)));
+  const emailedIds = new Set(ixAccount.emails.map((e) => e.document_id));
+  for (const document of ixDocuments) {
+    const email = ixAccount.emails.find((e) => e.document_id === document.id) as { client?: { email?: string } } | undefined;
+    const sentTo = email ? `, e-mailed to ${String(email.client?.email)}` : "";
+    const client = (document.client as { name?: string } | undefined)?.name;
+    console.log(`  ${String(document.type)} ${String(document.inverted_sequence_number ?? "(no number)")} [${String(document.status)}]: EUR ${String(document.total)}, ${String(client)}, ref ${String(document.reference)}${sentTo}`);
+  }
+
+  const failures = [economicShop, vismaShop, ixShop].flatMap((shop) => shop.failed);
+  if (failures.length > 0) {
+    step("Failed");
+    for (const entry of failures) console.log(`  ${entry.shopDomain} ${entry.orderName ?? ""}: ${entry.message}${entry.detail ? `\n    ${entry.detail}` : ""}`);
+  }
+
   const summary = {
     shop: SHOP,
     appUrl: server.url,
@@ -159,23 +241,79 @@ async function main() {
     orders: DEMO_ORDERS.length,
     webhooksSent: sent + 1,
     answers,
-    deliveriesStored: deliveries,
-    jobs: Object.fromEntries(jobs.map((j) => [j.status, j._count])),
-    syncLogEntries: entries.length,
+    deliveriesStored: economicShop.deliveries,
+    jobs: economicShop.jobs,
+    syncLogEntries: economicShop.entries.length,
+    vismaUrl,
+    invoicexpressUrl,
+    providers: {
+      economic: {
+        shop: SHOP,
+        orders: DEMO_ORDERS.length,
+        booked: agreement.booked.size,
+        drafts: agreement.drafts.size,
+        failed: economicShop.failed.length,
+        webhooksSent: sent + 1,
+        deliveriesStored: economicShop.deliveries,
+        jobs: economicShop.jobs,
+      },
+      visma: {
+        shop: VISMA_SHOP,
+        orders: VISMA_ORDERS.length,
+        booked: company.invoices.size,
+        drafts: company.drafts.size,
+        failed: vismaShop.failed.length,
+        customers: company.customers.size,
+        articles: company.articles.size,
+        webhooksSent: vismaSent.sent,
+        answers: vismaSent.answers,
+        deliveriesStored: vismaShop.deliveries,
+        jobs: vismaShop.jobs,
+      },
+      invoicexpress: {
+        shop: IX_SHOP,
+        orders: IX_ORDERS.length,
+        booked: ixBooked.length,
+        drafts: ixDocuments.filter((d) => d.status === "draft").length,
+        emailed: ixBooked.filter((d) => emailedIds.has(d.id)).length,
+        failed: ixShop.failed.length,
+        clients: ixAccount.clients.size,
+        webhooksSent: ixSent.sent,
+        answers: ixSent.answers,
+        deliveriesStored: ixShop.deliveries,
+        jobs: ixShop.jobs,
+      },
+    },
   };
 
   if (args.once) {
     await server.close();
     await simulator.close();
     await economic.close();
+    await visma.close();
+    await invoicexpress.close();
     await db.$disconnect();
     console.log(JSON.stringify(summary));
-    process.exit(summary.deliveriesStored === sent && !summary.jobs.failed ? 0 : 1);
+    const { visma: v, invoicexpress: ix } = summary.providers;
+    const ok =
+      summary.deliveriesStored === sent &&
+      !summary.jobs.failed &&
+      failures.length === 0 &&
+      v.deliveriesStored === vismaSent.sent &&
+      !v.jobs.failed &&
+      v.booked === v.orders &&
+      ix.deliveriesStored === ixSent.sent &&
+      !ix.jobs.failed &&
+      ix.booked === ix.orders &&
+      ix.emailed === ix.orders;
+    process.exit(ok ? 0 : 1);
   }
   step("Running");
-  console.log(`  App:        ${server.url}`);
-  console.log(`  Simulator:  ${simulatorUrl} (control API: README, "Testing")`);
-  console.log(`  e-conomic:  ${economicUrl}/_control/state?agreement=demo-agreement`);
+  console.log(`  App:            ${server.url}`);
+  console.log(`  Shopify:        ${simulatorUrl} (control API: README, "Testing"; shops ${shops.join(", ")})`);
+  console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
+  console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);
+  console.log(`  InvoicExpress:  ${invoicexpressUrl}/_control/state?account=${IX_ACCOUNT}`);
   console.log(`  Send another webhook: curl -X POST ${simulatorUrl}/_control/webhooks -H 'content-type: application/json' \\`);
   console.log(`      -d '{"shop":"${SHOP}","topic":"orders/paid","orderId":${firstOrder.id}}'`);
   console.log("  Press Ctrl+C to stop.");
@@ -183,6 +321,8 @@ async function main() {
     await server.close();
     await simulator.close();
     await economic.close();
+    await visma.close();
+    await invoicexpress.close();
     process.exit(0);
   };
   process.on("SIGINT", stop);

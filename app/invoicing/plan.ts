@@ -132,6 +132,14 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
 
   const documentTotal = totalsOf(lines, basis).gross;
   const difference = order.total - documentTotal;
+  // Without negative lines, a small difference is taken into one line's price rather than a rounding line.
+  if (options.discountLines === false && difference !== 0n && abs(difference) <= options.roundingToleranceMinor) {
+    const absorbed = absorbRounding(lines, order.total, basis);
+    if (absorbed) {
+      lines.splice(0, lines.length, ...absorbed);
+      return finish(order, lines, basis, { outcome: "rounded", shopifyTotal: order.total, documentTotal, difference });
+    }
+  }
   let check: TotalsCheck;
   if (difference === 0n) {
     check = { outcome: "equal", shopifyTotal: order.total, documentTotal, difference: 0n };
@@ -160,16 +168,39 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
     };
   }
 
-  const breakdown = vatBreakdown(lines, basis);
+  return finish(order, lines, basis, check);
+}
+
+function finish(order: NormalizedOrder, lines: PlanLine[], basis: PriceBasis, check: TotalsCheck): DocumentPlan {
   return {
     currency: order.currency,
     priceBasis: basis,
     lines,
-    vatBreakdown: breakdown,
+    vatBreakdown: vatBreakdown(lines, basis),
     totals: totalsOf(lines, basis),
     giftCardPaid: order.giftCardPaid,
     check,
   };
+}
+
+/**
+ * For a document without negative lines: the lines with one line's amount moved by a minor unit or two,
+ * so that the total (VAT per rate, rounded) is exactly `target`; null when no single line can do it.
+ * Lines are tried largest first, where a cent matters least; the moved line stays exact (split in two
+ * when its amount no longer divides by its quantity) and never turns negative.
+ */
+function absorbRounding(lines: PlanLine[], target: bigint, basis: PriceBasis): PlanLine[] | null {
+  const order = lines.map((line, index) => ({ line, index })).sort((a, b) => Number(b.line.gross - a.line.gross));
+  for (const { line, index } of order) {
+    const amount = line.unitPrice * BigInt(line.quantity);
+    for (const step of [-2n, -1n, 1n, 2n]) {
+      if (amount + step < 0n) continue;
+      const moved = splitExactly(amount + step, line.quantity).map((part) => lineFor(line.kind, line, part.quantity, part.unitPrice, line.vatRate, basis));
+      const candidate = [...lines.slice(0, index), ...moved, ...lines.slice(index + 1)];
+      if (totalsOf(candidate, basis).gross === target) return candidate;
+    }
+  }
+  return null;
 }
 
 /**

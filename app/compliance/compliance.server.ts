@@ -122,6 +122,12 @@ export async function redactCustomer(db: Db, shopDomain: string, payload: Compli
 
   counts.customerLinks = (await db.customerLink.deleteMany({ where: { id: { in: traces.customerLinks.map((l) => l.id) } } })).count;
 
+  // The record of e-mails sent to the buyer keeps that something was sent, not to whom.
+  await db.emailDelivery.updateMany({
+    where: { shopDomain, OR: [{ documentId: { in: traces.documents.map((d) => d.id) } }, ...traces.strings.map((s) => ({ toAddress: s }))] },
+    data: { toAddress: "(redacted)", bcc: null, subject: null },
+  });
+
   // Log entries: erase the strings wherever they stand, in the message and the detail.
   for await (const entry of inBatches((cursor) => db.syncLogEntry.findMany({ where: { shopDomain }, ...after(cursor) }))) {
     const message = eraseStrings(entry.message, traces.strings);
@@ -235,6 +241,8 @@ export async function redactShop(db: Db, shopDomain: string, dataDir: string) {
       db.syncLogEntry.deleteMany({ where }),
       db.dataRequest.deleteMany({ where }),
       db.oAuthState.deleteMany({ where }),
+      db.documentSequence.deleteMany({ where }),
+      db.emailDelivery.deleteMany({ where }),
       db.jobGroupLock.deleteMany({ where: { groupKey: { startsWith: `${shopDomain}:` } } }),
     ]);
   // Stored PDFs live on disk, one folder per shop.

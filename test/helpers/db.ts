@@ -30,6 +30,8 @@ export async function resetDb() {
     db.dataRequest.deleteMany(),
     db.connection.deleteMany(),
     db.oAuthState.deleteMany(),
+    db.documentSequence.deleteMany(),
+    db.emailDelivery.deleteMany(),
     db.session.deleteMany(),
     db.shop.deleteMany(),
   ]);

@@ -242,6 +242,7 @@ export async function redactShop(db: Db, shopDomain: string, dataDir: string) {
       db.dataRequest.deleteMany({ where }),
       db.oAuthState.deleteMany({ where }),
       db.documentSequence.deleteMany({ where }),
+      db.ownDocument.deleteMany({ where }),
       db.emailDelivery.deleteMany({ where }),
       db.jobGroupLock.deleteMany({ where: { groupKey: { startsWith: `${shopDomain}:` } } }),
     ]);

@@ -31,6 +31,7 @@ export async function resetDb() {
     db.connection.deleteMany(),
     db.oAuthState.deleteMany(),
     db.documentSequence.deleteMany(),
+    db.ownDocument.deleteMany(),
     db.emailDelivery.deleteMany(),
     db.session.deleteMany(),
     db.shop.deleteMany(),

@@ -22,6 +22,8 @@ export type OrderLine = {
   taxes: TaxLine[];
   isGiftCard: boolean;
   requiresShipping: boolean;
+  /** The line's amount before discounts where it is not unitPrice × quantity (a refund's pro-rata share of a line). */
+  amount?: bigint;
 };
 
 export type ShippingLine = { title: string; code: string | null; price: bigint; discount: bigint; taxes: TaxLine[] };
@@ -67,6 +69,8 @@ export type NormalizedOrder = {
   duties: bigint;
   /** Paid with gift cards (a means of payment, not revenue); null when the source does not say. */
   giftCardPaid: bigint | null;
+  /** Amounts with no line and no tax (an amount-only refund), each its own document line. */
+  adjustments?: Array<{ description: string; amount: bigint }>;
   /** Shopify's current total (after edits and refunds) and its tax. */
   total: bigint;
   totalTax: bigint;

@@ -29,6 +29,8 @@ export type PlanOptions = {
   tipProductNumber: string;
   dutiesProductNumber: string;
   roundingProductNumber: string;
+  /** Amounts with no line (an amount-only refund) go to this product. */
+  adjustmentProductNumber?: string;
   /** The largest difference, in minor units, that a rounding line may absorb. */
   roundingToleranceMinor: bigint;
   /**
@@ -47,7 +49,7 @@ export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, "priceBasis"> = {
 };
 
 export type PlanLine = {
-  kind: "product" | "discount" | "shipping" | "shipping-discount" | "tip" | "duties" | "rounding";
+  kind: "product" | "discount" | "shipping" | "shipping-discount" | "tip" | "duties" | "adjustment" | "rounding";
   /** The order line it comes from, when it does. */
   lineId: string | null;
   sku: string | null;
@@ -102,7 +104,7 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   for (const line of order.lines) {
     if (line.quantity <= 0) continue;
     const base = { lineId: line.id, sku: line.sku, productNumber: line.sku, description: line.title };
-    const { before, discount, rate } = amountsInBasis(line.unitPrice * BigInt(line.quantity), line.discount, line.taxes, order.taxesIncluded, basis, netShares?.get(line));
+    const { before, discount, rate } = amountsInBasis(line.amount ?? line.unitPrice * BigInt(line.quantity), line.discount, line.taxes, order.taxesIncluded, basis, netShares?.get(line));
     if (line.discount !== 0n && options.discountLines === false) {
       // The description names the discount as the buyer saw it (Shopify's amount, in the order's own terms).
       priced("product", { ...base, description: `${line.title} (after a discount of ${formatMinor(line.discount, order.currency)} ${order.currency})` }, line.quantity, before - discount, rate);
@@ -128,6 +130,10 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   }
   if (order.duties !== 0n) {
     priced("duties", { lineId: null, sku: null, productNumber: options.dutiesProductNumber, description: "Duties" }, 1, order.duties, ZERO);
+  }
+  for (const adjustment of order.adjustments ?? []) {
+    const productNumber = options.adjustmentProductNumber ?? "REFUND";
+    priced("adjustment", { lineId: null, sku: null, productNumber, description: adjustment.description }, 1, adjustment.amount, ZERO);
   }
 
   const documentTotal = totalsOf(lines, basis).gross;
@@ -254,7 +260,7 @@ function sharedNets(order: NormalizedOrder): Map<object, bigint> {
     group.items.push({ key, gross });
     groups.set(id, group);
   };
-  for (const line of order.lines) if (line.quantity > 0) add(line, line.unitPrice * BigInt(line.quantity) - line.discount, line.taxes);
+  for (const line of order.lines) if (line.quantity > 0) add(line, (line.amount ?? line.unitPrice * BigInt(line.quantity)) - line.discount, line.taxes);
   for (const s of order.shipping) add(s, s.price - s.discount, s.taxes);
 
   const shares = new Map<object, bigint>();

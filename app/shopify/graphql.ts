@@ -147,6 +147,46 @@ export const ORDER_LINE_ITEMS_PAGE = /* GraphQL */ `
   ${TAX_LINE}
 `;
 
+/**
+ * One refund, fresh: what was refunded (lines with their quantities, shipping, amounts with no line), the
+ * money Shopify returned, and whether that payment went through. The order's identity and currency come
+ * along, so that the credit note can be matched to its invoice.
+ */
+export const REFUND_FOR_CREDIT_NOTE = /* GraphQL */ `
+  query RefundForCreditNote($id: ID!) {
+    refund(id: $id) {
+      id
+      createdAt
+      note
+      totalRefundedSet { ...Money }
+      order { id name currencyCode presentmentCurrencyCode taxesIncluded }
+      refundLineItems(first: 100) {
+        nodes {
+          quantity
+          lineItem { id sku title }
+          subtotalSet { ...Money }
+          totalTaxSet { ...Money }
+        }
+        pageInfo { hasNextPage }
+      }
+      refundShippingLines(first: 10) {
+        nodes {
+          shippingLine { title }
+          subtotalAmountSet { ...Money }
+          taxAmountSet { ...Money }
+        }
+      }
+      orderAdjustments(first: 10) {
+        nodes { reason amountSet { ...Money } taxAmountSet { ...Money } }
+      }
+      transactions(first: 10) {
+        nodes { kind status amountSet { ...Money } }
+      }
+    }
+  }
+  ${MONEY}
+`;
+
 /** The shop's own details: currency and name for documents, the timezone for dates. */
 export const SHOP_DETAILS = /* GraphQL */ `
   query ShopDetails {
@@ -184,6 +224,7 @@ export const SET_ORDER_METAFIELDS = /* GraphQL */ `
 export const DOCUMENTS = {
   OrderForInvoice: ORDER_FOR_INVOICE,
   OrderLineItemsPage: ORDER_LINE_ITEMS_PAGE,
+  RefundForCreditNote: REFUND_FOR_CREDIT_NOTE,
   ShopDetails: SHOP_DETAILS,
   OrdersUpdatedSince: ORDERS_UPDATED_SINCE,
   SetOrderMetafields: SET_ORDER_METAFIELDS,

@@ -67,6 +67,20 @@ export type SeedOrder = {
   note?: string | null;
 };
 
+/**
+ * A refund, in simple terms: quantities of lines (by index in the order), the shipping (all of it), an
+ * amount with no line (an order adjustment, "refund discrepancy"), and whether its payment went through.
+ */
+export type SeedRefund = {
+  lines?: Array<{ index: number; quantity: number }>;
+  shipping?: boolean;
+  /** An amount-only refund (in the order's currency), e.g. "5.00". */
+  amount?: string;
+  transactionStatus?: "success" | "pending";
+  note?: string | null;
+  createdAt?: string;
+};
+
 export type SeedCustomer = { id: number; email?: string | null; firstName?: string; lastName?: string; phone?: string | null; locale?: string };
 
 type Amount = { shop: bigint; presentment: bigint };
@@ -110,6 +124,18 @@ export type StoredOrder = {
     giftCard: Amount;
   };
   metafields: Map<string, { id: string; namespace: string; key: string; value: string; type: string }>;
+  refunds: StoredRefund[];
+};
+
+export type StoredRefund = {
+  id: number;
+  createdAt: string;
+  note: string | null;
+  lines: Array<{ id: number; line: LineItem; quantity: number; subtotal: Amount; tax: Amount }>;
+  shipping: Array<{ id: number; line: ShippingLine; subtotal: Amount; tax: Amount }>;
+  adjustments: Array<{ id: number; amount: Amount; tax: Amount }>;
+  transaction: { id: number; status: "SUCCESS" | "PENDING"; amount: Amount };
+  total: Amount;
 };
 
 let nextId = 5_550_000_000_001;
@@ -191,6 +217,47 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
     shipping,
     totals: { subtotal, shipping: shippingTotal, discounts, tax, tip, duties, total, giftCard: amount(seed.giftCardPayment) },
     metafields: new Map(),
+    refunds: [],
+  };
+}
+
+/**
+ * A refund as Shopify computes it: each refunded line's subtotal is its discounted amount pro rata to the
+ * quantity, and its tax the line's tax pro rata, each rounded on its own; shipping is refunded whole with its
+ * tax; an amount-only refund carries no tax. The refund's total is what goes back to the buyer: subtotals,
+ * plus their taxes where prices exclude tax, plus shipping and adjustments.
+ */
+export function computeRefund(order: StoredOrder, seed: SeedRefund): StoredRefund {
+  const share = (a: Amount, q: number, of: number): Amount => ({ shop: divRound(a.shop * BigInt(q), BigInt(of)), presentment: divRound(a.presentment * BigInt(q), BigInt(of)) });
+  const add = (...items: Amount[]): Amount => items.reduce((acc, a) => ({ shop: acc.shop + a.shop, presentment: acc.presentment + a.presentment }), zero());
+  const taxesIncluded = order.seed.taxesIncluded ?? false;
+  const lines = (seed.lines ?? []).map(({ index, quantity }) => {
+    const line = order.lines[index];
+    if (!line) throw new Error(`the order has no line ${index}`);
+    if (quantity < 1 || quantity > line.quantity) throw new Error(`line ${index} has ${line.quantity} units, not ${quantity}`);
+    const discounted = { shop: line.unitPrice.shop * BigInt(line.quantity) - line.discount.shop, presentment: line.unitPrice.presentment * BigInt(line.quantity) - line.discount.presentment };
+    return { id: newId(), line, quantity, subtotal: share(discounted, quantity, line.quantity), tax: share(add(...line.taxLines.map((t) => t.amount)), quantity, line.quantity) };
+  });
+  const shipping = seed.shipping
+    ? order.shipping.map((line) => ({
+        id: newId(),
+        line,
+        subtotal: { shop: line.price.shop - line.discount.shop, presentment: line.price.presentment - line.discount.presentment },
+        tax: add(...line.taxLines.map((t) => t.amount)),
+      }))
+    : [];
+  const adjustments = seed.amount ? [{ id: newId(), amount: (() => { const m = toMinor(seed.amount, order.shopCurrency); return { shop: m, presentment: m }; })(), tax: zero() }] : [];
+  const taxes = taxesIncluded ? zero() : add(...lines.map((l) => l.tax), ...shipping.map((s) => s.tax));
+  const total = add(...lines.map((l) => l.subtotal), ...shipping.map((s) => s.subtotal), ...adjustments.map((a) => a.amount), taxes);
+  return {
+    id: newId(),
+    createdAt: seed.createdAt ?? new Date().toISOString(),
+    note: seed.note ?? null,
+    lines,
+    shipping,
+    adjustments,
+    transaction: { id: newId(), status: seed.transactionStatus === "pending" ? "PENDING" : "SUCCESS", amount: total },
+    total,
   };
 }
 
@@ -323,6 +390,81 @@ export function restOrder(order: StoredOrder, customer: SeedCustomer | undefined
     shipping_address: restAddress(seed.shippingAddress),
     company: seed.company ? { id: seed.company.id, location_id: seed.company.locationId } : null,
     refunds: [],
+  };
+}
+
+/** The refunds/create webhook payload (REST shape). */
+export function restRefund(order: StoredOrder, refund: StoredRefund) {
+  return {
+    id: refund.id,
+    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+    order_id: order.id,
+    created_at: refund.createdAt,
+    processed_at: refund.createdAt,
+    note: refund.note,
+    restock: false,
+    refund_line_items: refund.lines.map((l) => ({
+      id: l.id,
+      line_item_id: l.line.id,
+      quantity: l.quantity,
+      restock_type: "no_restock",
+      subtotal: Number(formatMinor(l.subtotal.shop, order.shopCurrency)),
+      subtotal_set: restMoney(l.subtotal, order),
+      total_tax: Number(formatMinor(l.tax.shop, order.shopCurrency)),
+      total_tax_set: restMoney(l.tax, order),
+    })),
+    refund_shipping_lines: refund.shipping.map((s) => ({ id: s.id, shipping_line_id: s.line.id, subtotal_amount_set: restMoney(s.subtotal, order), tax_amount_set: restMoney(s.tax, order) })),
+    order_adjustments: refund.adjustments.map((a) => ({ id: a.id, kind: "refund_discrepancy", amount: formatMinor(-a.amount.shop, order.shopCurrency), amount_set: restMoney({ shop: -a.amount.shop, presentment: -a.amount.presentment }, order), tax_amount: "0.00" })),
+    transactions: [{ id: refund.transaction.id, kind: "refund", status: refund.transaction.status.toLowerCase(), amount: formatMinor(refund.total.shop, order.shopCurrency), currency: order.shopCurrency }],
+  };
+}
+
+export function gqlRefund(order: StoredOrder, refund: StoredRefund) {
+  return {
+    id: `gid://shopify/Refund/${refund.id}`,
+    legacyResourceId: String(refund.id),
+    createdAt: refund.createdAt,
+    processedAt: refund.createdAt,
+    note: refund.note,
+    totalRefundedSet: gqlMoney(refund.total, order),
+    refundLineItems: (args: { first?: number; after?: string }) =>
+      connection(
+        refund.lines.map((l) => ({
+          id: `gid://shopify/RefundLineItem/${l.id}`,
+          quantity: l.quantity,
+          restockType: "NO_RESTOCK",
+          lineItem: { id: `gid://shopify/LineItem/${l.line.id}`, sku: l.line.sku, title: l.line.title, name: l.line.title },
+          priceSet: gqlMoney(l.line.unitPrice, order),
+          subtotalSet: gqlMoney(l.subtotal, order),
+          totalTaxSet: gqlMoney(l.tax, order),
+        })),
+        args,
+      ),
+    refundShippingLines: (args: { first?: number; after?: string }) =>
+      connection(
+        refund.shipping.map((s) => ({
+          id: `gid://shopify/RefundShippingLine/${s.id}`,
+          shippingLine: { id: `gid://shopify/ShippingLine/${s.line.id}`, title: s.line.title, code: s.line.title },
+          subtotalAmountSet: gqlMoney(s.subtotal, order),
+          taxAmountSet: gqlMoney(s.tax, order),
+        })),
+        args,
+      ),
+    orderAdjustments: (args: { first?: number; after?: string }) =>
+      connection(
+        refund.adjustments.map((a) => ({
+          id: `gid://shopify/OrderAdjustment/${a.id}`,
+          reason: "REFUND_DISCREPANCY",
+          amountSet: gqlMoney({ shop: -a.amount.shop, presentment: -a.amount.presentment }, order),
+          taxAmountSet: gqlMoney(a.tax, order),
+        })),
+        args,
+      ),
+    transactions: (args: { first?: number; after?: string }) =>
+      connection(
+        [{ id: `gid://shopify/OrderTransaction/${refund.transaction.id}`, kind: "REFUND", status: refund.transaction.status, gateway: order.seed.gateways?.[0] ?? "shopify_payments", amountSet: gqlMoney(refund.total, order) }],
+        args,
+      ),
   };
 }
 
@@ -481,6 +623,7 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
     totalPriceSet: gqlMoney(order.totals.total, order),
     currentTotalPriceSet: gqlMoney(order.totals.total, order),
     transactions: () => transactions,
+    refunds: (args: { first?: number }) => order.refunds.slice(0, args.first ?? order.refunds.length).map((r) => gqlRefund(order, r)),
     metafield: (args: { namespace?: string; key: string }) => order.metafields.get(`${args.namespace ?? "$app"}.${args.key}`) ?? null,
   };
 }

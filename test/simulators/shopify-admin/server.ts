@@ -7,6 +7,7 @@
 //   POST /_control/customers                  {shop, id?, email, firstName, lastName, phone?, locale?}
 //   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, totals}
 //   POST /_control/orders/:id/status          {shop, financialStatus?, fulfillmentStatus?, cancelled?}
+//   POST /_control/orders/:id/refunds         {shop, refund: {lines?: [{index, quantity}], shipping?, amount?, transactionStatus?}} → the refunds/create payload
 //   POST /_control/webhooks                   {shop, topic, orderId?, customerId?, payload?, eventId?, times?, concurrent?}
 //   POST /_control/faults                     {kind: status|timeout|slow|lost-response|garbage, match?, times?, ...}
 //   POST /_control/throttle                   {shop, maximumAvailable?, currentlyAvailable?, restoreRate?}
@@ -28,6 +29,10 @@ import {
   restOrder,
   type SeedCustomer,
   type SeedOrder,
+  type SeedRefund,
+  computeRefund,
+  gqlRefund,
+  restRefund,
   type StoredOrder,
 } from "./orders";
 
@@ -164,6 +169,24 @@ export class ShopifyAdminSimulator {
     if (change.cancelled) order.cancelledAt = new Date().toISOString();
     order.updatedAt = new Date().toISOString();
     return order;
+  }
+
+  /** A refund of an order, as Shopify makes it (the order's financial status follows). */
+  addRefund(domain: string, orderId: number, seed: SeedRefund) {
+    const order = this.order(domain, orderId);
+    const refund = computeRefund(order, seed);
+    order.refunds.push(refund);
+    const refunded = order.refunds.reduce((sum, r) => sum + r.total.shop, 0n);
+    order.financialStatus = refunded >= order.totals.total.shop ? "refunded" : "partially_refunded";
+    order.updatedAt = new Date().toISOString();
+    return refund;
+  }
+
+  refundPayload(domain: string, orderId: number, refundId: number) {
+    const order = this.order(domain, orderId);
+    const refund = order.refunds.find((r) => r.id === refundId);
+    if (!refund) throw new NotFound(`unknown refund ${refundId}`);
+    return restRefund(order, refund);
   }
 
   restOrderPayload(domain: string, id: number) {
@@ -353,6 +376,14 @@ export class ShopifyAdminSimulator {
         const order = orderByGid(id);
         return order ? gqlOrder(order, customerOf(order)) : null;
       },
+      refund: ({ id }: { id: string }) => {
+        const refundId = Number(/^gid:\/\/shopify\/Refund\/(\d+)$/.exec(id)?.[1]);
+        for (const order of shop.orders.values()) {
+          const refund = order.refunds.find((r) => r.id === refundId);
+          if (refund) return { ...gqlRefund(order, refund), order: gqlOrder(order, customerOf(order)) };
+        }
+        return null;
+      },
       orders: (args: { first?: number; after?: string; query?: string }) => {
         const since = /updated_at:>'?([^'\s]+)'?/.exec(args.query ?? "")?.[1];
         const list = [...shop.orders.values()]
@@ -388,6 +419,11 @@ export class ShopifyAdminSimulator {
     if (status) {
       const order = this.setOrderStatus(body.shop, Number(status[1]), body);
       return sendJson(res, 200, { id: order.id, financialStatus: order.financialStatus, fulfillmentStatus: order.fulfillmentStatus, cancelledAt: order.cancelledAt });
+    }
+    const refund = /^POST \/_control\/orders\/(\d+)\/refunds$/.exec(route);
+    if (refund) {
+      const made = this.addRefund(body.shop, Number(refund[1]), body.refund ?? {});
+      return sendJson(res, 201, this.refundPayload(body.shop, Number(refund[1]), made.id));
     }
     switch (route) {
       case "POST /_control/shops":

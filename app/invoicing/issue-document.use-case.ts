@@ -30,6 +30,8 @@ export type IssueInput = {
   providerType: string;
   missingProducts: MissingProductPolicy;
   issueDate: string;
+  /** An invoice for the order (the default), or a credit note for one of its refunds, crediting the invoice. */
+  credit?: { source: string; invoice: DocumentRef };
   /** Have the accounting system e-mail the booked invoice to the buyer (where it can), once. */
   email?: { to: string; template: { subject: string; body: string } } | null;
 };
@@ -38,13 +40,14 @@ export type IssueDeps = { db: Db; provider: AccountingProvider; admin: ShopifyAd
 
 export type IssueOutcome = { documentId: string; document: DocumentRef; alreadyDone: boolean; emailedTo: string | null };
 
-export function idempotencyKey(shopDomain: string, orderId: string, source = "order") {
-  return `ib:${shopDomain}:${orderId}:invoice:${source}`;
+export function idempotencyKey(shopDomain: string, orderId: string, source = "order", kind: "invoice" | "creditNote" = "invoice") {
+  return `ib:${shopDomain}:${orderId}:${kind}:${source}`;
 }
 
 export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise<IssueOutcome> {
   const { db, provider } = deps;
-  const key = idempotencyKey(input.shopDomain, input.order.id);
+  const kind = input.credit ? "creditNote" : "invoice";
+  const key = idempotencyKey(input.shopDomain, input.order.id, input.credit?.source ?? "order", kind);
   const { row, fresh } = await claim(db, input, key);
 
   // Where did an earlier attempt get to? Ask the provider, by the key, whenever an earlier claim is not
@@ -57,7 +60,8 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
     const customer = await customerFor(input, deps);
     const products = await productsFor(input, deps);
     document = await provider.createDocument({
-      kind: input.book ? "invoice" : "draft",
+      kind: input.credit ? "creditNote" : input.book ? "invoice" : "draft",
+      credits: input.credit?.invoice,
       plan: input.plan,
       customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null, isB2B: input.order.company !== null },
       products,
@@ -67,12 +71,13 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
   }
   await record(db, row.id, document);
 
-  // The invariant: nothing is booked whose total differs from what Shopify charged.
+  // The invariant: nothing is booked whose total differs from what Shopify charged (or refunded).
   if (document.state === "draft" && document.totalMinor !== null && document.totalMinor !== input.plan.totals.gross) {
     const f = (minor: bigint) => `${formatMinor(minor, input.plan.currency)} ${input.plan.currency}`;
+    const what = input.credit ? ["credit note", "refund's"] : ["draft", "order's"];
     throw new PermanentError(
       "document_total_differs",
-      `The draft in the accounting system totals ${f(document.totalMinor)}, but the order's total is ${f(input.plan.totals.gross)}, so it was not booked. ` +
+      `The ${what[0]} in the accounting system totals ${f(document.totalMinor)}, but the ${what[1]} total is ${f(input.plan.totals.gross)}, so it was not booked. ` +
         "Check the VAT of the products on the draft (and the VAT settings of the connection), correct the draft or the settings, then press Retry.",
     );
   }
@@ -83,8 +88,9 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
   }
 
   if (document.state === "booked") await storePdf(input, deps, row.id, document);
-  const emailedTo = document.state === "booked" ? await emailOnce(input, deps, row.id, document) : null;
-  await writeBack(input, deps, row.id, document);
+  const emailedTo = document.state === "booked" && !input.credit ? await emailOnce(input, deps, row.id, document) : null;
+  // The order's metafield shows its invoice; credit notes are listed in the app and the customer account.
+  if (!input.credit) await writeBack(input, deps, row.id, document);
   return { documentId: row.id, document, alreadyDone, emailedTo };
 }
 
@@ -125,8 +131,8 @@ async function claim(db: Db, input: IssueInput, key: string) {
         shopDomain: input.shopDomain,
         orderId: input.order.id,
         orderName: input.order.name,
-        kind: "invoice",
-        source: "order",
+        kind: input.credit ? "creditNote" : "invoice",
+        source: input.credit?.source ?? "order",
         idempotencyKey: key,
         providerType: input.providerType,
         state: "claimed",

@@ -140,7 +140,9 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   const difference = order.total - documentTotal;
   // Without negative lines, a small difference is taken into one line's price rather than a rounding line.
   if (options.discountLines === false && difference !== 0n && abs(difference) <= options.roundingToleranceMinor) {
-    const absorbed = absorbRounding(lines, order.total, basis);
+    const rounding = (amount: bigint) =>
+      lineFor("rounding", { lineId: null, sku: null, productNumber: options.roundingProductNumber, description: "Rounding" }, 1, amount, ZERO, basis);
+    const absorbed = absorbRounding(lines, order.total, basis, options.roundingToleranceMinor, rounding);
     if (absorbed) {
       lines.splice(0, lines.length, ...absorbed);
       return finish(order, lines, basis, { outcome: "rounded", shopifyTotal: order.total, documentTotal, difference });
@@ -195,15 +197,34 @@ function finish(order: NormalizedOrder, lines: PlanLine[], basis: PriceBasis, ch
  * Lines are tried largest first, where a cent matters least; the moved line stays exact (split in two
  * when its amount no longer divides by its quantity) and never turns negative.
  */
-function absorbRounding(lines: PlanLine[], target: bigint, basis: PriceBasis): PlanLine[] | null {
+function absorbRounding(
+  lines: PlanLine[],
+  target: bigint,
+  basis: PriceBasis,
+  tolerance: bigint,
+  rounding: (amount: bigint) => PlanLine,
+): PlanLine[] | null {
   const order = lines.map((line, index) => ({ line, index })).sort((a, b) => Number(b.line.gross - a.line.gross));
-  for (const { line, index } of order) {
+  const moved = (index: number, step: bigint) => {
+    const line = lines[index];
     const amount = line.unitPrice * BigInt(line.quantity);
+    if (amount + step < 0n) return null;
+    const parts = splitExactly(amount + step, line.quantity).map((part) => lineFor(line.kind, line, part.quantity, part.unitPrice, line.vatRate, basis));
+    return [...lines.slice(0, index), ...parts, ...lines.slice(index + 1)];
+  };
+  for (const { index } of order) {
     for (const step of [-2n, -1n, 1n, 2n]) {
-      if (amount + step < 0n) continue;
-      const moved = splitExactly(amount + step, line.quantity).map((part) => lineFor(line.kind, line, part.quantity, part.unitPrice, line.vatRate, basis));
-      const candidate = [...lines.slice(0, index), ...moved, ...lines.slice(index + 1)];
-      if (totalsOf(candidate, basis).gross === target) return candidate;
+      const candidate = moved(index, step);
+      if (candidate && totalsOf(candidate, basis).gross === target) return candidate;
+    }
+  }
+  // No price lands exactly (with one line at one rate, some totals cannot be reached: net + VAT skips
+  // them). Then the largest line comes down a cent or two and a positive rounding line makes up the rest.
+  for (const { index } of order) {
+    for (const step of [-1n, -2n, -3n]) {
+      const candidate = moved(index, step);
+      const short = candidate ? target - totalsOf(candidate, basis).gross : 0n;
+      if (candidate && short > 0n && short <= tolerance) return [...candidate, rounding(short)];
     }
   }
   return null;

@@ -23,6 +23,8 @@ const settingsSchema = z.object({
   currencyMode: z.enum(["shop", "presentment"]).default("shop"),
   shippingProductNumber: z.string().min(1).default(DEFAULT_PLAN_OPTIONS.shippingProductNumber),
   roundingToleranceMinor: z.number().int().min(0).max(100).default(Number(DEFAULT_PLAN_OPTIONS.roundingToleranceMinor)),
+  /** Where an amount-only refund is credited (a service product, made per VAT rate where the system needs it). */
+  refundProductNumber: z.string().min(1).default("REFUND"),
 });
 
 export type ShopSettings = z.infer<typeof settingsSchema> & { rules: InvoicingRules };

@@ -7,6 +7,7 @@ import { writeSyncLog } from "../sync-log/sync-log.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../compliance/compliance.server";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { syncOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
+import { syncRefund } from "../invoicing/sync-refund.use-case";
 import { providerForShop } from "../providers/connections.server";
 import type { JobContext, JobHandler } from "./queue";
 import { topicLabel, type JobType } from "./topics";
@@ -51,20 +52,16 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
         });
         return;
       }
-      if (orderId && delivery.topic !== "REFUNDS_CREATE" && delivery.topic !== "ORDERS_EDITED") {
-        await syncOrder(
-          { shopDomain: job.shopDomain, orderId, topic: delivery.topic, payload, jobId: job.id, deliveryId: delivery.id },
-          {
-            db,
-            logger: deps.logger,
-            adminClientFor: deps.adminClientFor,
-            providerFor: deps.providerFor ?? providerForShop(db),
-            dataDir: deps.dataDir,
-          },
-        );
+      const syncDeps = { db, logger: deps.logger, adminClientFor: deps.adminClientFor, providerFor: deps.providerFor ?? providerForShop(db), dataDir: deps.dataDir };
+      if (orderId && delivery.topic === "REFUNDS_CREATE" && payload.id !== undefined) {
+        await syncRefund({ shopDomain: job.shopDomain, orderId, refundId: String(payload.id), jobId: job.id, deliveryId: delivery.id }, syncDeps);
         return;
       }
-      // Refunds and edits after invoicing come with the document lifecycle (issue 5).
+      if (orderId && delivery.topic !== "REFUNDS_CREATE" && delivery.topic !== "ORDERS_EDITED") {
+        await syncOrder({ shopDomain: job.shopDomain, orderId, topic: delivery.topic, payload, jobId: job.id, deliveryId: delivery.id }, syncDeps);
+        return;
+      }
+      // Edits after invoicing come with the rest of the document lifecycle (issue 5).
       await writeSyncLog(db, {
         shopDomain: job.shopDomain,
         orderId,

@@ -2,6 +2,7 @@
 // the stored connection. Methods take one input object and return typed results, or raise the typed
 // errors of app/lib/errors.ts (permanent, retryable, auth), classified once, inside the provider.
 import { createHash } from "node:crypto";
+import type { Db } from "../db.server";
 import type { DocumentPlan, PriceBasis } from "../invoicing/plan";
 
 export type ProviderType = "economic" | "visma" | "invoicexpress" | "intact" | "collector" | "shop";
@@ -54,7 +55,7 @@ export type DocumentRef = {
   providerRef: string;
   number: string | null;
   state: "draft" | "booked";
-  /** The document's gross total as the provider computed it, in minor units. */
+  /** The document's gross total as the provider computed it, in minor units (a credit note's as a positive amount). */
   totalMinor: bigint | null;
   /** YYYY-MM-DD, where the provider says. */
   dueDate?: string | null;
@@ -77,6 +78,10 @@ export type ProviderRuntime = {
   pace?: (endpoint: string) => Promise<void>;
   /** The app's own OAuth client, for providers connected with OAuth (Visma). */
   oauthClient?: { clientId: string; clientSecret: string };
+  /** The app's database, for a provider whose documents live in it (the shop's own invoices). */
+  db?: Db;
+  /** The shop the connection belongs to, for a provider that keeps per-shop state in the database. */
+  shopDomain?: string;
 };
 
 /**
@@ -111,6 +116,13 @@ export interface AccountingProvider {
     products: ProductMatches;
     idempotencyKey: string;
     dates: { issueDate: string; dueDate?: string };
+    /** For a credit note: the invoice it credits. */
+    credits?: DocumentRef;
+    /**
+     * The buyer's language as the order's locale gives it ("da-DK", "pt-BR", "sv"), for providers that
+     * write the document themselves (the shop's own invoice); absent: the connection's default language.
+     */
+    language?: string;
   }): Promise<DocumentRef>;
   /** Book, convert or activate, as the provider calls it. */
   finalizeDocument(input: { document: DocumentRef }): Promise<DocumentRef>;

@@ -1,8 +1,12 @@
-// Visma eAccounting and InvoicExpress through the whole path: signed webhooks through the real intake,
-// the worker with the real handlers, the simulators over HTTP, a real database. Exactly once, both.
+// Every provider through the whole path: signed webhooks through the real intake, the worker with the real
+// handlers, the simulators over HTTP, a real database. Invoices exactly once; refunds as credit notes that
+// credit the invoice, exactly once per refund, for exactly what Shopify refunded.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
 import { seedInvoicExpressShop, seedVismaShop } from "../helpers/provider-shops";
+import { seedEconomicShop } from "../helpers/economic-shop";
+import { EconomicSimulator } from "../simulators/economic/server";
+import type { SeedRefund } from "../simulators/shopify-admin/orders";
 import { vismaAccount } from "../helpers/visma-account";
 import { webhookRequest } from "../helpers/webhooks";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
@@ -16,6 +20,7 @@ import { logger } from "../../app/lib/logger.server";
 
 const SHOP = "e2e.myshopify.com";
 let shopify: ShopifyAdminSimulator;
+let economic: EconomicSimulator;
 let visma: VismaSimulator;
 let ix: InvoicExpressSimulator;
 
@@ -26,9 +31,29 @@ type Case = {
   connect(): Promise<void>;
   /** Documents booked in the accounting system, and drafts left there. */
   counts(): { booked: number; drafts: number };
+  /** Booked credit notes: the amount credited (positive) and the invoice they name. */
+  credits(): Array<{ total: number; credits: string }>;
 };
 
 const CASES: Case[] = [
+  {
+    name: "e-conomic",
+    currency: "EUR",
+    vatRate: "0.25",
+    async connect() {
+      economic.addAgreement({ appSecretToken: "s", agreementGrantToken: "g", baseCurrency: "EUR" });
+      await seedEconomicShop(await testDb(), { shopDomain: SHOP, economicUrl: economic.url, appSecretToken: "s", agreementGrantToken: "g" });
+    },
+    counts() {
+      const a = economic.agreements.get("g")!;
+      return { booked: [...a.booked.values()].filter((b) => Number(b.grossAmount) >= 0).length, drafts: a.drafts.size };
+    },
+    credits() {
+      return [...economic.agreements.get("g")!.booked.values()]
+        .filter((b) => Number(b.grossAmount) < 0)
+        .map((b) => ({ total: -Number(b.grossAmount), credits: String((b.notes as { heading?: string } | undefined)?.heading ?? "") }));
+    },
+  },
   {
     name: "Visma eAccounting",
     currency: "SEK",
@@ -39,7 +64,13 @@ const CASES: Case[] = [
     },
     counts() {
       const company = [...visma.companies.values()][0];
-      return { booked: company.invoices.size, drafts: company.drafts.size };
+      return { booked: [...company.invoices.values()].filter((i) => !i.IsCreditInvoice).length, drafts: company.drafts.size };
+    },
+    credits() {
+      const company = [...visma.companies.values()][0];
+      return [...company.invoices.values()]
+        .filter((i) => i.IsCreditInvoice)
+        .map((i) => ({ total: -Number(i.TotalAmountInvoiceCurrency), credits: String(((i.Rows as Array<{ IsTextRow: boolean; Text: string }>).find((r) => r.IsTextRow) ?? { Text: "" }).Text) }));
     },
   },
   {
@@ -51,8 +82,14 @@ const CASES: Case[] = [
       await seedInvoicExpressShop(await testDb(), { shopDomain: SHOP, accountUrl: ix.accountUrl("e2e"), accountName: "e2e", apiKey: "ix-api-key-0123456789" });
     },
     counts() {
-      const documents = [...ix.accounts.get("e2e")!.documents.values()];
+      const documents = [...ix.accounts.get("e2e")!.documents.values()].filter((d) => d.type === "Invoice");
       return { booked: documents.filter((d) => d.status === "final").length, drafts: documents.filter((d) => d.status === "draft").length };
+    },
+    credits() {
+      const account = ix.accounts.get("e2e")!;
+      return [...account.documents.values()]
+        .filter((d) => d.type === "CreditNote" && d.status === "final")
+        .map((d) => ({ total: Number(d.total), credits: `Credit note for invoice ${String(account.documents.get(Number(d.owner_invoice_id))?.inverted_sequence_number ?? "?")}` }));
     },
   },
 ];
@@ -64,26 +101,28 @@ async function work() {
   await worker.drain();
 }
 
-async function deliver(orderId: number, topic: string, eventId: string) {
-  const rawBody = JSON.stringify(shopify.restOrderPayload(SHOP, orderId));
+async function deliver(orderId: number, topic: string, eventId: string, body?: unknown) {
+  const rawBody = JSON.stringify(body ?? shopify.restOrderPayload(SHOP, orderId));
   return webhookAction({ request: webhookRequest({ rawBody, shop: SHOP, topic, eventId }), params: {}, context: {} });
 }
 
 describeWithDb("Visma and InvoicExpress, end to end", () => {
   beforeAll(async () => {
     shopify = new ShopifyAdminSimulator();
+    economic = new EconomicSimulator();
     visma = new VismaSimulator();
     ix = new InvoicExpressSimulator();
-    await Promise.all([shopify.start(), visma.start(), ix.start()]);
+    await Promise.all([shopify.start(), economic.start(), visma.start(), ix.start()]);
   });
   afterAll(async () => {
-    await Promise.all([shopify.close(), visma.close(), ix.close()]);
+    await Promise.all([shopify.close(), economic.close(), visma.close(), ix.close()]);
   });
 
   describe.each(CASES)("$name", (provider) => {
     beforeEach(async () => {
       await resetDb();
       shopify.shops.clear();
+      economic.agreements.clear();
       visma.companies.clear();
       ix.accounts.clear();
       shopify.addShop({ domain: SHOP, accessToken: "shpat_e2e", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency: provider.currency });
@@ -118,6 +157,63 @@ describeWithDb("Visma and InvoicExpress, end to end", () => {
         expect.stringMatching(new RegExp(`^Invoice .+ booked in ${provider.name} for order ${o.name} \\(total 195\\.00 ${provider.currency}\\)\\.`)),
         `Order ${o.name} already has invoice ${document.number} in ${provider.name}; nothing new was made.`,
       ]);
+    });
+
+    const refund = async (orderId: number, seed: SeedRefund, eventId: string, times = 1) => {
+      const made = shopify.addRefund(SHOP, orderId, seed);
+      const payload = shopify.refundPayload(SHOP, orderId, made.id);
+      await Promise.all(Array.from({ length: times }, () => deliver(orderId, "refunds/create", eventId, payload)));
+      await work();
+      return made;
+    };
+
+    it("refunds become credit notes for exactly what Shopify refunded, crediting the invoice, once per refund", async () => {
+      const o = order();
+      await deliver(o.id, "orders/paid", "evt-paid");
+      await work();
+      const db = await testDb();
+      const invoice = await db.document.findFirstOrThrow({ where: { kind: "invoice" } });
+      // a partial refund of one unit, delivered twice at once; shipping alone; an amount with no line
+      const first = await refund(o.id, { lines: [{ index: 0, quantity: 1 }] }, "evt-refund-1", 2);
+      const second = await refund(o.id, { shipping: true }, "evt-refund-2");
+      const third = await refund(o.id, { amount: "7.50", note: "goodwill" }, "evt-refund-3");
+      const failures = await db.syncLogEntry.findMany({ where: { status: { in: ["failed", "retrying"] } } });
+      expect(failures.map((f) => f.message)).toEqual([]);
+      const refunded = [first, second, third].map((r) => Number(r.total.shop) / 100);
+      expect(refunded).toEqual([95, 5, 7.5]);
+      expect(provider.credits().map((c) => c.total).sort((a, b) => a - b)).toEqual([...refunded].sort((a, b) => a - b));
+      expect(provider.credits().every((c) => c.credits === `Credit note for invoice ${invoice.number}`)).toBe(true);
+      expect(provider.counts()).toEqual({ booked: 1, drafts: 0 });
+      const notes = await db.document.findMany({ where: { kind: "creditNote" }, orderBy: { createdAt: "asc" } });
+      expect(notes.map((n) => [n.source, n.state, n.totalMinor])).toEqual([
+        [`refund:${first.id}`, "finalized", 9500n],
+        [`refund:${second.id}`, "finalized", 500n],
+        [`refund:${third.id}`, "finalized", 750n],
+      ]);
+      const logged = await db.syncLogEntry.findMany({ where: { status: "done", documentId: { in: notes.map((n) => n.id) } } });
+      expect(logged.map((e) => e.message)).toContain(
+        `Credit note ${notes[0].number} booked in ${provider.name} for the refund on order ${o.name} (95.00 ${provider.currency}), crediting invoice ${invoice.number}.`,
+      );
+    });
+
+    it("a refund whose money has not moved waits; an order with no invoice gets no credit note, and the log says why", async () => {
+      const o = order();
+      await deliver(o.id, "orders/paid", "evt-paid");
+      await work();
+      await refund(o.id, { lines: [{ index: 0, quantity: 1 }], transactionStatus: "pending" }, "evt-pending");
+      const db = await testDb();
+      expect(provider.credits()).toEqual([]);
+      const waiting = await db.job.findFirstOrThrow({ where: { payload: { contains: "refund" } }, orderBy: { createdAt: "desc" } });
+      expect(waiting.status).toBe("queued");
+      expect(waiting.runAt.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+      expect((await db.syncLogEntry.findFirstOrThrow({ where: { status: "retrying" } })).message).toContain(
+        `has not been paid out yet; the credit note follows once the money has moved.`,
+      );
+      const uninvoiced = shopify.addOrder(SHOP, { taxesIncluded: true, email: "x@example.com", financialStatus: "pending", lines: [{ sku: "ABC-1", title: "Thing", quantity: 1, price: "10.00", taxRate: provider.vatRate }] });
+      await refund(uninvoiced.id, { lines: [{ index: 0, quantity: 1 }] }, "evt-early");
+      expect((await db.syncLogEntry.findFirstOrThrow({ where: { orderId: String(uninvoiced.id), status: "skipped" } })).message).toBe(
+        `Order ${uninvoiced.name} has no invoice yet, so its refund of 10.00 ${provider.currency} was not credited. An invoice made later starts from the order as it is then.`,
+      );
     });
   });
 });

@@ -90,6 +90,10 @@ describe("credit note corpus", () => {
         expect(plan.check.outcome, context).not.toBe("mismatch");
         expect(plan.totals.gross, context).toBe(refund.total);
         for (const l of plan.lines) expect(l.unitPrice * BigInt(l.quantity), context).toBe(priceBasis === "net" ? l.net : l.gross);
+        // and for a system without negative lines (InvoicExpress): exact all the same
+        const positive = planDocument(credit, { ...DEFAULT_PLAN_OPTIONS, priceBasis, discountLines: false });
+        expect(positive.totals.gross, context).toBe(refund.total);
+        expect(positive.lines.every((l) => l.unitPrice >= 0n)).toBe(true);
         // the refunded quantities are the credit note's quantities
         const credited = plan.lines.filter((l) => l.kind === "product").reduce((n, l) => n + l.quantity, 0);
         expect(credited).toBe((seed.lines ?? []).reduce((n, l) => n + l.quantity, 0));

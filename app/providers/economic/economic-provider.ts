@@ -101,11 +101,13 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
     return group;
   };
   const money = (minor: bigint, currency: string) => Number(formatMinor(minor, currency));
+  // A credit note is a draft with negative quantities, so its gross is negative; our refs carry it as the
+  // positive amount credited (an invoice's total is never negative: it equals Shopify's).
   const toRef = (state: "draft" | "booked", number: number, gross: number | undefined, currency: string): DocumentRef => ({
     providerRef: `${state}:${number}`,
     number: state === "booked" ? String(number) : null,
     state,
-    totalMinor: gross === undefined ? null : toMinor(gross.toFixed(currencyExponent(currency)), currency),
+    totalMinor: gross === undefined ? null : toMinor(Math.abs(gross).toFixed(currencyExponent(currency)), currency),
   });
 
   async function productExists(productNumber: string): Promise<boolean> {
@@ -245,7 +247,8 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
       return matches;
     },
 
-    async createDocument({ plan, customer, products, idempotencyKey, dates }) {
+    async createDocument({ kind, plan, customer, products, idempotencyKey, dates, credits }) {
+      const sign = kind === "creditNote" ? -1 : 1;
       if (currencyExponent(plan.currency) > 2) {
         throw new PermanentError(
           "currency_decimals",
@@ -266,6 +269,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
             recipient: { name: customer.name.slice(0, 250), vatZone: { vatZoneNumber: vatZoneFor(customer.countryCode, customer.isB2B) } },
             // The idempotency key: a retry after a crash or a lost answer finds this draft first.
             references: { other: idempotencyKey },
+            ...(credits ? { notes: { heading: `Credit note for invoice ${credits.number ?? credits.providerRef}` } } : {}),
             lines: plan.lines.map((line, i) => ({
               lineNumber: i + 1,
               description: line.description.slice(0, 2500),
@@ -277,7 +281,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
                       : productKey({ kind: "service", sku: line.productNumber, vatRate: ratioToString(line.vatRate) }),
                   )?.productNumber ?? settings.defaultProductNumber,
               },
-              quantity: line.quantity,
+              quantity: sign * line.quantity,
               unitNetPrice: money(line.unitPrice, plan.currency),
             })),
           }),

@@ -62,6 +62,15 @@ const SINGULAR: Record<string, string> = {
   debit_notes: "debit_note",
 };
 
+/** The list filter's name of each document type (api-v2 list-all, `type[]`). */
+const LIST_TYPES: Record<string, string> = {
+  invoices: "Invoice",
+  invoice_receipts: "InvoiceReceipt",
+  simplified_invoices: "SimplifiedInvoice",
+  credit_notes: "CreditNote",
+  debit_notes: "DebitNote",
+};
+
 const clientRow = z.object({ id: z.coerce.number(), name: z.string(), code: z.string().nullish(), email: z.string().nullish() });
 const documentRow = z.object({
   id: z.coerce.number(),
@@ -114,8 +123,8 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
     }
   };
 
-  const toRef = (row: DocumentRow): DocumentRef => ({
-    providerRef: `${type}:${row.id}`,
+  const toRef = (row: DocumentRow, path: string = type): DocumentRef => ({
+    providerRef: `${path}:${row.id}`,
     number: row.status === "draft" ? null : (row.inverted_sequence_number ?? row.sequence_number ?? null),
     state: row.status === "draft" ? "draft" : "booked",
     // Documents are made in euros only (createDocument); answers name the currency in words ("Euro").
@@ -123,6 +132,8 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
     dueDate: row.due_date ? row.due_date.split("/").reverse().join("-") : null,
   });
   const idOf = (document: DocumentRef) => document.providerRef.slice(document.providerRef.indexOf(":") + 1);
+  /** The document type's path ("invoices", "credit_notes"), from the reference. */
+  const pathOf = (document: DocumentRef) => document.providerRef.slice(0, document.providerRef.indexOf(":"));
   const taxNameFor = (vatRate: string) => {
     const name = settings.taxNames[vatRate];
     if (!name) {
@@ -197,7 +208,9 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       return new Map(lines.map((line) => [line.kind === "service" ? `${line.sku}@${line.vatRate}` : line.sku, { productNumber: line.sku ?? "", created: false }]));
     },
 
-    async createDocument({ plan, customer, idempotencyKey, dates }) {
+    async createDocument({ kind, plan, customer, idempotencyKey, dates, credits }) {
+      // A credit note is its own document type, naming the invoice it corrects (owner_invoice_id).
+      const path = kind === "creditNote" ? "credit_notes" : type;
       // A document in another currency needs the exchange rate of the day, which the app does not know;
       // one in euros is exact.
       if (plan.currency !== "EUR") {
@@ -233,8 +246,9 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       const row = await call(
         "creating the invoice",
         () =>
-          http.post(`/${type}.json`, {
+          http.post(`/${path}.json`, {
             invoice: {
+              ...(credits ? { owner_invoice_id: idOf(credits) } : {}),
               date: ixDate(issueDate),
               due_date: ixDate(dueDate),
               // The idempotency key: a retry after a crash or a lost answer finds this document first.
@@ -247,12 +261,13 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
           }),
         unwrap,
       );
-      return toRef(row);
+      return toRef(row, path);
     },
 
     async finalizeDocument({ document }) {
       if (document.state === "booked") return document;
       const id = idOf(document);
+      const type = pathOf(document);
       try {
         await http.put(`/${type}/${id}/change-state.json`, { invoice: { state: "finalized" } });
       } catch (error) {
@@ -263,18 +278,20 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
         if (now.status === "draft") throw mapped;
       }
       const final = await call("reading the finalized invoice", () => http.get(`/${type}/${id}.json`), unwrap);
-      return toRef(final);
+      return toRef(final, type);
     },
 
     async findDocumentByReference({ idempotencyKey }) {
       const reference = shortReference(idempotencyKey);
+      const credit = idempotencyKey.includes(":creditNote:");
+      const path = credit ? "credit_notes" : type;
       const list = await call(
-        "looking for an earlier invoice",
-        () => http.get("/invoices.json", { params: { text: reference, "type[]": SINGULAR[type] === "invoice" ? "Invoice" : type === "invoice_receipts" ? "InvoiceReceipt" : "SimplifiedInvoice", non_archived: true, per_page: 50 } }),
+        "looking for an earlier document",
+        () => http.get("/invoices.json", { params: { text: reference, "type[]": LIST_TYPES[path], non_archived: true, per_page: 50 } }),
         (data) => z.object({ invoices: z.array(documentRow) }).parse(data),
       );
       const match = list.invoices.find((d) => d.reference === reference && d.status !== "deleted" && d.status !== "canceled");
-      return match ? toRef(match) : null;
+      return match ? toRef(match, path) : null;
     },
 
     async getPdf({ document }) {
@@ -302,7 +319,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
     async sendDocument({ document, to, subject, body }) {
       await call(
         `e-mailing invoice ${document.number}`,
-        () => http.put(`/${type}/${idOf(document)}/email-document.json`, { message: { client: { email: to, save: "0" }, subject, body } }),
+        () => http.put(`/${pathOf(document)}/${idOf(document)}/email-document.json`, { message: { client: { email: to, save: "0" }, subject, body } }),
         () => undefined,
       );
     },

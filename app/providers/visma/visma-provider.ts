@@ -84,8 +84,9 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
   }
   const tokens = tokenSource({ identityUrl: settings.identityUrl, client: runtime.oauthClient, initial: input.credentials, store: runtime.credentialStore });
   const http = vismaHttp({ baseUrl: settings.baseUrl, tokens, pace: runtime.pace });
+  // A credit invoice's totals are negative in Visma; our refs carry the positive amount credited.
   const minor = (amount: number | null | undefined, currency: string) =>
-    amount === null || amount === undefined ? null : toMinor(amount.toFixed(currencyExponent(currency)), currency);
+    amount === null || amount === undefined ? null : toMinor(Math.abs(amount).toFixed(currencyExponent(currency)), currency);
   const money = (value: bigint, currency: string) => Number(formatMinor(value, currency));
 
   const codingFor = (vatRate: string) => {
@@ -276,7 +277,10 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
       return matches;
     },
 
-    async createDocument({ plan, customer, products, idempotencyKey, dates }) {
+    async createDocument({ kind, plan, customer, products, idempotencyKey, dates, credits }) {
+      // A credit invoice: IsCreditInvoice with negative quantities (its total is negative, as Visma's
+      // convert validation says), opened by a text row naming the invoice it credits.
+      const credit = kind === "creditNote";
       if (currencyExponent(plan.currency) > 2) {
         throw new PermanentError(
           "currency_decimals",
@@ -290,11 +294,13 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
             : productKey({ kind: "service", sku: line.productNumber, vatRate: ratioToString(line.vatRate) });
         const articleId = products.get(key)?.productNumber;
         if (!articleId) throw new Error(`no article matched for plan line ${i + 1} (${line.description})`);
-        return { LineNumber: i + 1, ArticleId: articleId, IsTextRow: false, Text: line.description.slice(0, 2000), UnitPrice: money(line.unitPrice, plan.currency), Quantity: line.quantity };
+        return { ArticleId: articleId, IsTextRow: false, Text: line.description.slice(0, 2000), UnitPrice: money(line.unitPrice, plan.currency), Quantity: credit ? -line.quantity : line.quantity };
       });
+      if (credit) rows.unshift({ IsTextRow: true, Text: `Credit note for invoice ${credits?.number ?? ""}`.trim() } as (typeof rows)[number]);
+      rows.forEach((row, i) => Object.assign(row, { LineNumber: i + 1 }));
       // The reference carries the idempotency key: a retry after a crash or a lost answer finds this document first.
       const reference = shortReference(idempotencyKey);
-      if (settings.workflow === "orders") {
+      if (settings.workflow === "orders" && !credit) {
         const order = await http.call(
           "creating the order",
           {
@@ -327,6 +333,7 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
             EuThirdParty: false,
             InvoiceDate: dates.issueDate,
             YourReference: reference,
+            IsCreditInvoice: credit,
             Rows: rows.map((r) => ({ ...r, ReversedConstructionServicesVatFree: false })),
           },
         },
@@ -369,7 +376,7 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
       const $filter = `YourReference eq ${odataString(shortReference(idempotencyKey))}`;
       const invoices = await http.call("looking for an earlier invoice", { method: "GET", url: "/v2/customerinvoices", params: { $filter } }, page(invoiceRow));
       if (invoices.Data[0]) return toInvoiceRef(invoices.Data[0]);
-      if (settings.workflow === "orders") {
+      if (settings.workflow === "orders" && !idempotencyKey.includes(":creditNote:")) {
         const orders = await http.call("looking for an earlier order", { method: "GET", url: "/v2/orders", params: { $filter } }, page(orderRow.extend({ CurrencyCode: z.string() })));
         if (orders.Data[0]) return toOrderRef(orders.Data[0], orders.Data[0].CurrencyCode);
         return null;

@@ -16,6 +16,7 @@ import { decide } from "./rules";
 import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
 import { readShopSettings } from "./settings";
 import { DEFAULT_TEMPLATE } from "../mail/template";
+import { cancelOrder } from "./cancel-order.use-case";
 
 export type SyncOrderDeps = {
   db: Db;
@@ -83,6 +84,11 @@ export async function syncOrder(
     await log("info", "Shopify could not be reached, so the copy of the order in Shopify's notification was used.", order, {
       reason: error instanceof AppError ? error.code : String(error),
     });
+  }
+
+  if (order.cancelledAt) {
+    await cancelOrder({ shopDomain: input.shopDomain, order, settings, jobId: input.jobId, deliveryId: input.deliveryId }, deps);
+    return;
   }
 
   const decision = decide({

@@ -50,8 +50,15 @@ export async function syncRefund(
     await log("skipped", `Order ${order.name} has no invoice yet, so its refund of ${money(refund.total)} was not credited. An invoice made later starts from the order as it is then.`);
     return;
   }
-  if (invoice.state !== "finalized" || !invoice.providerRef) {
+  if ((invoice.state !== "finalized" && invoice.state !== "cancelled") || !invoice.providerRef) {
     await log("skipped", `The invoice of order ${order.name} is still a draft, so its refund of ${money(refund.total)} was not credited separately. Correct the draft for the refund before booking it.`);
+    return;
+  }
+
+  // A cancellation may already have credited the whole invoice: never credit more than was invoiced.
+  const credited = await db.document.findMany({ where: { shopDomain: input.shopDomain, orderId: input.orderId, kind: "creditNote", NOT: { source: `refund:${refund.id}` } } });
+  if (credited.some((c) => c.source === "cancellation") || invoice.state === "cancelled") {
+    await log("skipped", `The refund of ${money(refund.total)} on order ${order.name} was not credited: the cancellation already took back invoice ${invoice.number} in full.`);
     return;
   }
 

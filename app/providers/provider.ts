@@ -129,6 +129,8 @@ export interface AccountingProvider {
   /** For crash recovery: the document carrying this key, if the provider has it. */
   findDocumentByReference(input: { idempotencyKey: string }): Promise<DocumentRef | null>;
   getPdf(input: { document: DocumentRef }): Promise<Uint8Array>;
+  /** Cancels a finalized document in the accounting system itself (capabilities.lifecycle.cancel). */
+  cancelDocument?(input: { document: DocumentRef; reason: string }): Promise<void>;
   /** Has the accounting system e-mail the finalized document (capabilities.lifecycle.send). */
   sendDocument?(input: SendInput): Promise<void>;
 }

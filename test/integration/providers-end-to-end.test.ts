@@ -196,6 +196,46 @@ describeWithDb("Visma and InvoicExpress, end to end", () => {
       );
     });
 
+    it("cancellations: before invoicing nothing is made; after, the invoice is taken back once, and a late refund is not credited again", async () => {
+      const db = await testDb();
+      const early = order();
+      shopify.setOrderStatus(SHOP, early.id, { cancelled: true });
+      await deliver(early.id, "orders/cancelled", "evt-cancel-early");
+      await work();
+      expect((await db.syncLogEntry.findFirstOrThrow({ where: { orderId: String(early.id) } })).message).toBe(
+        `Order ${early.name} was cancelled before it was invoiced, so nothing was made.`,
+      );
+      expect(await db.document.count()).toBe(0);
+
+      const late = order();
+      await deliver(late.id, "orders/paid", "evt-paid-late");
+      await work();
+      const invoice = await db.document.findFirstOrThrow({ where: { kind: "invoice" } });
+      shopify.setOrderStatus(SHOP, late.id, { cancelled: true });
+      await deliver(late.id, "orders/cancelled", "evt-cancel-late");
+      await deliver(late.id, "orders/updated", "evt-updated-late");
+      await work();
+      await refund(late.id, { lines: [{ index: 0, quantity: 1 }] }, "evt-refund-late");
+      const failures = await db.syncLogEntry.findMany({ where: { status: { in: ["failed", "retrying"] } } });
+      expect(failures.map((f) => f.message)).toEqual([]);
+      const messages = (await db.syncLogEntry.findMany({ where: { orderId: String(late.id) }, orderBy: { createdAt: "asc" } })).map((e) => e.message);
+      if (provider.name === "InvoicExpress") {
+        // InvoicExpress cancels the invoice itself, with a message
+        const cancelled = [...ix.accounts.get("e2e")!.documents.values()].find((d) => d.type === "Invoice")!;
+        expect(cancelled.status).toBe("canceled");
+        expect(provider.credits()).toEqual([]);
+        expect(messages).toContain(`Order ${late.name} was cancelled: invoice ${invoice.number} cancelled in InvoicExpress.`);
+        expect((await db.document.findUniqueOrThrow({ where: { id: invoice.id } })).state).toBe("cancelled");
+      } else {
+        expect(provider.credits()).toEqual([{ total: 195, credits: `Credit note for invoice ${invoice.number}` }]);
+        const note = await db.document.findFirstOrThrow({ where: { kind: "creditNote" } });
+        expect(note).toMatchObject({ source: "cancellation", state: "finalized", totalMinor: 19500n });
+        expect(messages).toContain(`Order ${late.name} was cancelled: credit note ${note.number} booked in ${provider.name} (195.00 ${provider.currency}), crediting invoice ${invoice.number} in full.`);
+        expect(messages).toContain(`Order ${late.name} was cancelled; credit note ${note.number} already credits invoice ${invoice.number} in full.`);
+      }
+      expect(messages.at(-1)).toBe(`The refund of 95.00 ${provider.currency} on order ${late.name} was not credited: the cancellation already took back invoice ${invoice.number} in full.`);
+    });
+
     it("a refund whose money has not moved waits; an order with no invoice gets no credit note, and the log says why", async () => {
       const o = order();
       await deliver(o.id, "orders/paid", "evt-paid");

@@ -316,6 +316,18 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       }
     },
 
+    async cancelDocument({ document, reason }) {
+      // final → canceled needs a message (change-state docs); an earlier attempt's lost answer is not a failure.
+      try {
+        await http.put(`/${pathOf(document)}/${idOf(document)}/change-state.json`, { invoice: { state: "canceled", message: reason.slice(0, 200) } });
+      } catch (error) {
+        const mapped = invoicExpressError(error, `cancelling invoice ${document.number}`);
+        if (!(mapped instanceof PermanentError)) throw mapped;
+        const now = await call("reading the invoice", () => http.get(`/${pathOf(document)}/${idOf(document)}.json`), unwrap);
+        if (now.status !== "canceled") throw mapped;
+      }
+    },
+
     async sendDocument({ document, to, subject, body }) {
       await call(
         `e-mailing invoice ${document.number}`,

@@ -1,0 +1,95 @@
+// A cancelled order. Before it is invoiced: nothing is made, and the log says so. After: the invoice is
+// taken back once — by the accounting system's own cancel where it has one (InvoicExpress: a cancellation
+// with a message), otherwise by a credit note for the whole invoice — unless refunds already credit it
+// (a cancellation that returned money arrives as refunds, each credited on its own).
+import { formatMinor } from "../lib/money";
+import { AuthError } from "../lib/errors";
+import type { DocumentRef } from "../providers/provider";
+import { writeSyncLog } from "../sync-log/sync-log.server";
+import { issueDocument } from "./issue-document.use-case";
+import type { NormalizedOrder } from "./order";
+import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
+import type { ShopSettings } from "./settings";
+import type { SyncOrderDeps } from "./sync-order.use-case";
+
+export async function cancelOrder(
+  input: { shopDomain: string; order: NormalizedOrder; settings: ShopSettings; jobId: string; deliveryId: string },
+  deps: SyncOrderDeps,
+): Promise<void> {
+  const { db } = deps;
+  const { order } = input;
+  const log = (status: "done" | "skipped" | "info", message: string, documentId?: string) =>
+    writeSyncLog(db, { shopDomain: input.shopDomain, orderId: order.id, orderName: order.name, jobId: input.jobId, deliveryId: input.deliveryId, documentId, status, message });
+  const invoice = await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: order.id, kind: "invoice", source: "order" } });
+  if (!invoice || invoice.state === "claimed") {
+    await log("skipped", `Order ${order.name} was cancelled before it was invoiced, so nothing was made.`);
+    return;
+  }
+  if (invoice.state === "cancelled") {
+    await log("skipped", `Order ${order.name} was cancelled; invoice ${invoice.number} is already cancelled.`);
+    return;
+  }
+  if (invoice.state !== "finalized" || !invoice.providerRef) {
+    await log("skipped", `Order ${order.name} was cancelled; its invoice draft stays unbooked. Delete the draft in the accounting system.`);
+    return;
+  }
+  const credits = await db.document.findMany({ where: { shopDomain: input.shopDomain, orderId: order.id, kind: "creditNote" } });
+  const byCancellation = credits.find((c) => c.source === "cancellation" && c.state === "finalized");
+  if (byCancellation) {
+    await log("skipped", `Order ${order.name} was cancelled; credit note ${byCancellation.number} already credits invoice ${invoice.number} in full.`);
+    return;
+  }
+  if (credits.some((c) => c.source !== "cancellation") || ["refunded", "partially_refunded"].includes(order.financialStatus)) {
+    await log("info", `Order ${order.name} was cancelled after invoice ${invoice.number}; its refunds are credited as they arrive (${credits.length} credit note(s) so far).`);
+    return;
+  }
+
+  const connection = await deps.providerFor(input.shopDomain);
+  if (!connection || connection.type !== invoice.providerType) {
+    await log("skipped", `Order ${order.name} was cancelled after invoice ${invoice.number}, which is in ${invoice.providerType}, no longer connected. Credit it there by hand.`);
+    return;
+  }
+  const provider = connection.provider;
+  const invoiceRef: DocumentRef = { providerRef: invoice.providerRef, number: invoice.number, state: "booked", totalMinor: invoice.totalMinor };
+  try {
+    if (provider.cancelDocument && provider.capabilities.lifecycle.cancel) {
+      await provider.cancelDocument({ document: invoiceRef, reason: `Order ${order.name} was cancelled in Shopify.` });
+      await db.document.update({ where: { id: invoice.id }, data: { state: "cancelled" } });
+      await log("done", `Order ${order.name} was cancelled: invoice ${invoice.number} cancelled in ${connection.name}.`, invoice.id);
+      return;
+    }
+    const plan = planDocument(order, {
+      ...DEFAULT_PLAN_OPTIONS,
+      priceBasis: provider.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider.capabilities.priceBasis,
+      shippingProductNumber: input.settings.shippingProductNumber,
+      roundingToleranceMinor: BigInt(input.settings.roundingToleranceMinor),
+      discountLines: provider.capabilities.negativeLines,
+    });
+    const outcome = await issueDocument(
+      {
+        shopDomain: input.shopDomain,
+        order,
+        plan,
+        book: true,
+        providerType: connection.type,
+        missingProducts: connection.missingProducts,
+        issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
+        credit: { source: "cancellation", invoice: invoiceRef },
+      },
+      { db, provider, admin: await deps.adminClientFor(input.shopDomain), dataDir: deps.dataDir },
+    );
+    const total = `${formatMinor(plan.totals.gross, plan.currency)} ${plan.currency}`;
+    await log(
+      "done",
+      outcome.alreadyDone
+        ? `Order ${order.name} was cancelled; credit note ${outcome.document.number} already credits invoice ${invoice.number}.`
+        : `Order ${order.name} was cancelled: credit note ${outcome.document.number} booked in ${connection.name} (${total}), crediting invoice ${invoice.number} in full.`,
+      outcome.documentId,
+    );
+  } catch (error) {
+    if (error instanceof AuthError) {
+      await db.connection.update({ where: { id: connection.connectionId }, data: { status: "paused", statusMessage: error.merchantMessage } });
+    }
+    throw error;
+  }
+}

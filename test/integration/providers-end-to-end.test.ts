@@ -243,7 +243,8 @@ describeWithDb("Visma and InvoicExpress, end to end", () => {
       await refund(o.id, { lines: [{ index: 0, quantity: 1 }], transactionStatus: "pending" }, "evt-pending");
       const db = await testDb();
       expect(provider.credits()).toEqual([]);
-      const waiting = await db.job.findFirstOrThrow({ where: { payload: { contains: "refund" } }, orderBy: { createdAt: "desc" } });
+      const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { topic: "REFUNDS_CREATE" } });
+      const waiting = await db.job.findFirstOrThrow({ where: { payload: { contains: delivery.id } } });
       expect(waiting.status).toBe("queued");
       expect(waiting.runAt.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
       expect((await db.syncLogEntry.findFirstOrThrow({ where: { status: "retrying" } })).message).toContain(

@@ -42,6 +42,14 @@ const schema = z.object({
   IB_SANDBOX: flag,
   /** Sandbox only: the Shopify Admin simulator's base URL. */
   SHOPIFY_ADMIN_ENDPOINT: z.url().optional(),
+  /**
+   * The SMTP server that e-mails invoices to buyers, with its login: smtp://user:pass@host:587 (STARTTLS
+   * when offered) or smtps://user:pass@host:465. Without it the app sends no e-mail of its own. The
+   * password is never logged; logs name the host only.
+   */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  /** The sender of those e-mails ("Shop invoices <invoices@example.com>") when a shop sets none of its own. */
+  MAIL_FROM: z.string().min(3).optional(),
 });
 
 export type Env = z.infer<typeof schema> & {

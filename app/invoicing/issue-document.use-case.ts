@@ -277,8 +277,17 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
   return customer;
 }
 
+/** A document's PDF fetched again from the accounting system (the stored copy was missing or damaged). */
+export async function refetchPdf(deps: Pick<IssueDeps, "db" | "provider" | "dataDir">, documentId: string): Promise<void> {
+  const row = await deps.db.document.findUniqueOrThrow({ where: { id: documentId } });
+  const document = refOf(row);
+  if (!document || document.state !== "booked") throw new PermanentError("pdf_not_booked", "Only a booked document has a PDF to fetch.");
+  await deps.db.document.update({ where: { id: documentId }, data: { pdfPath: null, pdfSha256: null } });
+  await storePdf({ shopDomain: row.shopDomain }, deps, documentId, document);
+}
+
 /** The PDF, fetched once and kept under the data folder with its hash; a missing or broken copy is fetched again. */
-async function storePdf(input: IssueInput, deps: IssueDeps, documentId: string, document: DocumentRef) {
+async function storePdf(input: Pick<IssueInput, "shopDomain">, deps: Pick<IssueDeps, "db" | "provider" | "dataDir">, documentId: string, document: DocumentRef) {
   const row = await deps.db.document.findUniqueOrThrow({ where: { id: documentId } });
   if (row.pdfPath && row.pdfSha256) {
     const existing = await fs.readFile(path.join(deps.dataDir, row.pdfPath)).catch(() => undefined);

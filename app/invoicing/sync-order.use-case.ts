@@ -15,8 +15,9 @@ import { orderFromAdminApi, orderFromWebhook, type NormalizedOrder } from "./ord
 import { decide } from "./rules";
 import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
 import { readShopSettings } from "./settings";
-import { DEFAULT_TEMPLATE } from "../mail/template";
 import { cancelOrder } from "./cancel-order.use-case";
+import { readMailSettings } from "../mail/mail-settings";
+import { orderGroupKey, type JobSpec } from "../jobs/queue";
 
 export type SyncOrderDeps = {
   db: Db;
@@ -28,6 +29,8 @@ export type SyncOrderDeps = {
   ) => Promise<{ provider: AccountingProvider; type: string; name: string; missingProducts: MissingProductPolicy; connectionId: string; settings: Record<string, unknown> } | null>;
   dataDir: string;
   now?: () => Date;
+  /** Enqueues a follow-up job (the buyer's e-mail after booking); absent, nothing is enqueued. */
+  enqueue?: (spec: JobSpec) => Promise<unknown>;
 };
 
 type OrderPage = { order: { lineItems: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null };
@@ -129,7 +132,7 @@ export async function syncOrder(
           order,
           plan,
           book: kind === "invoice" && !waitsForFulfilment,
-          email: emailSettings(connection.settings, order),
+          email: emailSettings(shop?.settings, order),
           providerType: connection.type,
           missingProducts: connection.missingProducts,
           issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
@@ -143,6 +146,17 @@ export async function syncOrder(
       throw error;
     }
     const { document } = outcome;
+    // The app e-mails the booked invoice itself where the accounting system cannot (e-conomic, the shop's
+    // own invoices), when the merchant turned that on; the e-mail is its own job, once per document.
+    if (document.state === "booked" && !outcome.emailedTo && !connection.provider.sendDocument && readMailSettings(shop?.settings).sendOnBooking) {
+      await deps.enqueue?.({
+        type: "document.email",
+        shopDomain: input.shopDomain,
+        uniqueKey: `document.email:${outcome.documentId}:booking`,
+        groupKey: orderGroupKey(input.shopDomain, input.orderId),
+        payload: { documentId: outcome.documentId, reason: "booking" },
+      });
+    }
     const total = document.totalMinor === null ? money(plan.totals.gross) : money(document.totalMinor);
     const message = outcome.alreadyDone
       ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
@@ -179,12 +193,13 @@ export async function syncOrder(
 
 /**
  * Whether the accounting system e-mails the invoice when it is booked (InvoicExpress, Visma), and with
- * which words: the connection's `email` settings, with the template's placeholders filled in.
+ * which words: the shop's e-mail settings (`mail`: send on booking, the template), the same that the app
+ * uses when it sends the e-mail itself.
  */
-function emailSettings(settings: Record<string, unknown>, order: NormalizedOrder) {
-  const email = (settings.email ?? {}) as { onBooking?: boolean; subject?: string; body?: string };
-  if (!email.onBooking || !order.email) return null;
-  return { to: order.email, template: { subject: email.subject ?? DEFAULT_TEMPLATE.subject, body: email.body ?? DEFAULT_TEMPLATE.body } };
+function emailSettings(shopSettings: string | null | undefined, order: NormalizedOrder) {
+  const mail = readMailSettings(shopSettings);
+  if (!mail.sendOnBooking || !order.email) return null;
+  return { to: order.email, template: mail.template };
 }
 
 function isOrderPayload(topic: string) {

@@ -8,11 +8,19 @@ import { exportCustomerData, redactCustomer, redactShop } from "../compliance/co
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { syncOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
 import { syncRefund } from "../invoicing/sync-refund.use-case";
+import { refetchPdf } from "../invoicing/issue-document.use-case";
+import { env } from "../lib/env.server";
+import { mailSetupFromEnv, type Mailer } from "../mail/mailer.server";
+import { PdfMissingError } from "../mail/document-pdf";
+import { sendDocumentEmail, type SendReason } from "../mail/send-document-email.use-case";
 import { providerForShop } from "../providers/connections.server";
-import type { JobContext, JobHandler } from "./queue";
+import type { JobContext, JobHandler, JobSpec } from "./queue";
+import { enqueueJob } from "./enqueue.server";
 import { topicLabel, type JobType } from "./topics";
 
 export type HandlerDeps = {
+  /** The SMTP transport and sender; from SMTP_URL and MAIL_FROM when absent. */
+  mail?: { mailer: Mailer; mailFrom: string | null };
   db: Db;
   logger: Logger;
   dataDir: string;
@@ -52,7 +60,14 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
         });
         return;
       }
-      const syncDeps = { db, logger: deps.logger, adminClientFor: deps.adminClientFor, providerFor: deps.providerFor ?? providerForShop(db), dataDir: deps.dataDir };
+      const syncDeps = {
+        db,
+        logger: deps.logger,
+        adminClientFor: deps.adminClientFor,
+        providerFor: deps.providerFor ?? providerForShop(db),
+        dataDir: deps.dataDir,
+        enqueue: (spec: JobSpec) => enqueueJob(db, spec),
+      };
       if (orderId && delivery.topic === "REFUNDS_CREATE" && payload.id !== undefined) {
         await syncRefund({ shopDomain: job.shopDomain, orderId, refundId: String(payload.id), jobId: job.id, deliveryId: delivery.id }, syncDeps);
         return;
@@ -117,6 +132,23 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
       await redactCustomer(db, context.job.shopDomain, payload);
     },
 
+    "document.email": async ({ job }) => {
+      const documentId = String(job.payload.documentId ?? "");
+      const reason = String(job.payload.reason ?? "booking") as SendReason;
+      const mail = deps.mail ?? mailSetupFromEnv(env(), deps.logger);
+      const send = () => sendDocumentEmail({ shopDomain: job.shopDomain, documentId, reason, to: typeof job.payload.to === "string" ? job.payload.to : undefined, jobId: job.id }, { db, dataDir: deps.dataDir, ...mail });
+      try {
+        await send();
+      } catch (error) {
+        // The stored PDF is missing or damaged: fetch it again from the accounting system, then send.
+        if (!(error instanceof PdfMissingError)) throw error;
+        const connection = await (deps.providerFor ?? providerForShop(db))(job.shopDomain);
+        if (!connection) throw error;
+        await refetchPdf({ db, provider: connection.provider, dataDir: deps.dataDir }, documentId);
+        await send();
+      }
+    },
+
     "compliance.shop-redact": async ({ job }) => {
       const counts = await redactShop(db, job.shopDomain, deps.dataDir);
       // Nothing of the shop is left to log into; the process log keeps the counts (no personal data).
@@ -127,10 +159,6 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
 
 function describeOrderEvent(topic: string, payload: Record<string, unknown>): string {
   const label = topicLabel(topic);
-  if (topic === "REFUNDS_CREATE") {
-    const lines = Array.isArray(payload.refund_line_items) ? payload.refund_line_items.length : 0;
-    return `Received ${label}: refund ${String(payload.id)} of order ${String(payload.order_id)} (${lines} line(s)). Credit notes are not made yet.`;
-  }
   const edit = (payload.order_edit ?? {}) as Record<string, unknown>;
   return `Received ${label} for order ${String(edit.order_id)}. Changes after invoicing are not handled yet.`;
 }

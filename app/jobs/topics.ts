@@ -8,6 +8,7 @@ export const JOB_TYPES = [
   "compliance.data-request",
   "compliance.customer-redact",
   "compliance.shop-redact",
+  "document.email",
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 

@@ -5,12 +5,15 @@ import type { Db } from "../../app/db.server";
 import { encryptSecret, parseKey } from "../../app/lib/crypto.server";
 import { env } from "../../app/lib/env.server";
 
-async function seedShop(db: Db, input: { shopDomain: string; providerType: string; credentials: unknown; settings: Record<string, unknown> }) {
+async function seedShop(
+  db: Db,
+  input: { shopDomain: string; providerType: string; credentials: unknown; settings: Record<string, unknown>; shopSettings?: Record<string, unknown> },
+) {
   await db.shop.create({
     data: {
       shopDomain: input.shopDomain,
       verificationStartedAt: new Date("2026-01-01T00:00:00Z"),
-      settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" } }),
+      settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" }, ...input.shopSettings }),
     },
   });
   return db.connection.create({
@@ -33,9 +36,10 @@ export function seedInvoicExpressShop(db: Db, input: { shopDomain: string; accou
       taxNames: { "0.23": "IVA23", "0.06": "IVA6", "0.13": "IVA13", "0": "IVA0" },
       exemptionReason: "M16",
       dueDays: 30,
-      email: { onBooking: true },
       ...input.settings,
     },
+    // InvoicExpress e-mails each invoice when it is booked.
+    shopSettings: { mail: { sendOnBooking: true } },
   });
 }
 

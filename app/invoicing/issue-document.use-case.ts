@@ -62,6 +62,7 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
     document = await provider.createDocument({
       kind: input.credit ? "creditNote" : input.book ? "invoice" : "draft",
       credits: input.credit?.invoice,
+      language: input.order.locale ?? undefined,
       plan: input.plan,
       customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null, isB2B: input.order.company !== null },
       products,
@@ -264,6 +265,8 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
     await release();
     throw error;
   });
+  // A collective or per-document buyer (guests; the shop's own invoices) is not a match to remember.
+  if (customer.matchedBy === "collective") await release();
   if (customer.matchedBy !== "collective") {
     for (const matchKey of [linkKey, emailKey]) {
       if (!matchKey) continue;

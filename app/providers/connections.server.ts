@@ -29,7 +29,9 @@ export function connectionCredentialStore(db: Db, connectionId: string): Credent
   };
 }
 
-export function runtimeFor(db: Db, connection: { id: string; providerType: string }): ProviderRuntime {
+export function runtimeFor(db: Db, connection: { id: string; providerType: string; shopDomain: string }): ProviderRuntime {
+  // The shop's own invoices live in our database.
+  if (connection.providerType === "shop") return { db, shopDomain: connection.shopDomain };
   if (connection.providerType !== "visma") return {};
   const config = env();
   return {

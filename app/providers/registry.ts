@@ -7,6 +7,7 @@ import type { AccountingProvider, ProviderRuntime, ProviderType } from "./provid
 import { createEconomicProvider, economicCredentialsSchema, economicSettingsSchema } from "./economic/economic-provider";
 import { createInvoicExpressProvider, invoicExpressCredentialsSchema, invoicExpressSettingsSchema } from "./invoicexpress/invoicexpress-provider";
 import { createVismaProvider, vismaSettingsSchema } from "./visma/visma-provider";
+import { createShopProvider, shopSettingsSchema } from "./shop/shop-provider";
 import { vismaCredentialsSchema } from "./visma/visma-oauth";
 
 type FactoryInput = { credentials: unknown; settings: unknown; runtime?: ProviderRuntime };
@@ -38,6 +39,12 @@ const FACTORIES: Partial<Record<ProviderType, Factory>> = {
       credentials: parsed(invoicExpressCredentialsSchema, credentials, "InvoicExpress account details"),
       settings: parsed(invoicExpressSettingsSchema, settings, "InvoicExpress settings"),
     }),
+  // No credentials: the documents live in the app's own database (runtime.db), per shop (runtime.shopDomain).
+  shop: ({ settings, runtime }) =>
+    createShopProvider({
+      settings: parsed(shopSettingsSchema, settings, "invoice settings"),
+      runtime,
+    }),
 };
 
 /** The settings schema of a provider, for validating a connection's settings when they are saved. */
@@ -45,13 +52,14 @@ export const SETTINGS_SCHEMAS: Partial<Record<ProviderType, z.ZodType>> = {
   economic: economicSettingsSchema,
   visma: vismaSettingsSchema,
   invoicexpress: invoicExpressSettingsSchema,
+  shop: shopSettingsSchema,
 };
 
 /** Validates settings as the merchant saves them; the error says, field by field, what to correct. */
 export function validateSettings(type: string, settings: unknown): unknown {
   const schema = SETTINGS_SCHEMAS[type as ProviderType];
   if (!schema) throw new PermanentError("provider_unknown", `The accounting system '${type}' is not supported yet.`);
-  return parsed(schema, settings, `${NAMES[type as ProviderType]} settings`);
+  return parsed(schema, settings, `settings of ${NAMES[type as ProviderType]}`);
 }
 
 export const NAMES: Record<ProviderType, string> = {

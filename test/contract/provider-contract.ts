@@ -26,6 +26,12 @@ export type ProviderHarness = {
   vatRate: string;
   /** How a known buyer is found again: by e-mail (e-conomic, Visma) or by name (InvoicExpress). */
   customerMatch: "email" | "name";
+  /**
+   * Tests that cannot apply to this provider, each with the reason, which the skipped test's title
+   * shows. Only for a provider with no remote system behind it (the shop's own invoice: no credentials,
+   * no customer register, no HTTP); its contract file tests its own counterpart of each.
+   */
+  notApplicable?: Partial<Record<"badCredentials" | "customerMatching" | "transportFaults", string>>;
 };
 
 const customer = (overrides: Partial<CustomerInput> = {}, currency = "DKK"): CustomerInput => ({
@@ -54,15 +60,23 @@ function order(currency: string, vatRate: string): NormalizedOrder {
 }
 
 export function providerContract(harness: ProviderHarness) {
+  /** `it`, except for a test listed in harness.notApplicable: that provider's own contract file tests its counterpart. */
+  const applicable = (what: keyof NonNullable<ProviderHarness["notApplicable"]>, title: string, fn: () => Promise<void>) => {
+    if (!harness.notApplicable?.[what]) it(title, fn);
+  };
+
   describe(`provider contract: ${harness.name}`, () => {
     beforeEach(() => harness.reset());
 
-    it("verifies its connection, and reports bad credentials as a reconnect (auth)", async () => {
+    it("verifies its connection", async () => {
       await expect(harness.provider().verifyConnection()).resolves.toBeUndefined();
+    });
+
+    applicable("badCredentials", "reports bad credentials as a reconnect (auth)", async () => {
       expect(await harness.provider({ badCredentials: true }).verifyConnection().catch((e: unknown) => e)).toBeInstanceOf(AuthError);
     });
 
-    it("creates a customer once, then matches it by e-mail", async () => {
+    applicable("customerMatching", "creates a customer once, then matches it by e-mail", async () => {
       const p = harness.provider();
       const created = await p.findOrCreateCustomer({ customer: customer({}, harness.currency), linkedExternalId: null });
       expect(created.matchedBy).toBe("created");
@@ -106,7 +120,7 @@ export function providerContract(harness: ProviderHarness) {
       expect(await harness.documents()).toEqual({ drafts: 0, booked: 1 });
     });
 
-    it("classifies failures: 5xx and timeouts retryable, 429 retryable with its wait", async () => {
+    applicable("transportFaults", "classifies failures: 5xx and timeouts retryable, 429 retryable with its wait", async () => {
       const p = harness.provider();
       harness.fault({ kind: "status", status: 503 });
       expect(await p.verifyConnection().catch((e: unknown) => e)).toBeInstanceOf(RetryableError);

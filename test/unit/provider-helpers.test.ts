@@ -137,6 +137,6 @@ describe("connection settings, validated when saved", () => {
     })();
     expect(ix!.merchantMessage).toContain("map at least one VAT rate to an InvoicExpress tax name");
     expect(ix!.merchantMessage).toContain("an exemption reason is a code like M07 or M16");
-    expect(ix!.merchantMessage).toMatch(/^The InvoicExpress settings are incomplete or wrong/);
+    expect(ix!.merchantMessage).toMatch(/^The settings of InvoicExpress are incomplete or wrong/);
   });
 });

@@ -118,7 +118,6 @@ export const DEMO_ORDERS: DemoOrder[] = [
     customer: "mette",
     seed: {
       taxesIncluded: true,
-      financialStatus: "partially_refunded",
       lines: [
         { sku: "PLATE", title: "Plate", quantity: 4, price: "60.00", taxRate: "0.25" },
         { sku: "BOWL", title: "Bowl", quantity: 2, price: "45.00", taxRate: "0.25" },

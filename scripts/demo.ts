@@ -18,6 +18,7 @@ const { values: args } = parseArgs({
     "economic-port": { type: "string", default: "3200" },
     "visma-port": { type: "string", default: "3300" },
     "invoicexpress-port": { type: "string", default: "3400" },
+    "smtp-port": { type: "string", default: "2525" },
   },
 });
 
@@ -98,6 +99,12 @@ async function main() {
   const invoicexpressUrl = await invoicexpress.start();
   const ixAccount = invoicexpress.addAccount({ name: IX_ACCOUNT, apiKey: IX_API_KEY });
 
+  step("Starting the SMTP sink (the e-mails the app sends to buyers land here)");
+  const { SmtpSink, describeCaughtMessage } = await import("../test/simulators/smtp/server");
+  const smtp = new SmtpSink();
+  const smtpUrl = await smtp.start({ port: Number(args["smtp-port"]) });
+  Object.assign(process.env, { SMTP_URL: smtpUrl, MAIL_FROM: "Invoice Bridge Demo <invoices@invoice-bridge-demo.example>" });
+
   step("Starting the app (sandbox mode, in-process worker)");
   const { startServer } = await import("../server");
   const server = await startServer({ port, host: "127.0.0.1" });
@@ -126,10 +133,9 @@ async function main() {
     for (const demo of demoOrders) {
       const order = simulator.addOrder(domain, { ...demo.seed, customerId: demo.customer ? customers.get(demo.customer)!.id : null });
       for (const topic of demo.topics) {
+        // A refund is made in the simulator as Shopify makes it (one unit of the first line), then notified.
         const payload =
-          topic === "refunds/create"
-            ? { id: Date.now(), order_id: order.id, created_at: new Date().toISOString(), refund_line_items: [{ line_item_id: order.lines[0].id, quantity: 1 }], transactions: [] }
-            : undefined;
+          topic === "refunds/create" ? simulator.refundPayload(domain, order.id, simulator.addRefund(domain, order.id, { lines: [{ index: 0, quantity: 1 }] }).id) : undefined;
         const [result] = await simulator.sendWebhook({ shop: domain, topic, orderId: order.id, payload });
         answers[result.status] = (answers[result.status] ?? 0) + 1;
         sent++;
@@ -153,6 +159,9 @@ async function main() {
     productGroups: { "0.25": 1, "0": 2, "0.23": 3, "0.06": 4, "0.08": 5 },
     missingProducts: "create",
   });
+  // e-conomic cannot e-mail invoices, so the app does, over SMTP, with the PDF from e-conomic attached.
+  const economicSettings = JSON.parse((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings);
+  await db.shop.update({ where: { shopDomain: SHOP }, data: { settings: JSON.stringify({ ...economicSettings, mail: { sendOnBooking: true, bcc: "books@invoice-bridge-demo.example" } }) } });
   const startedAt = new Date();
   const { answers, sent } = await sendOrders(SHOP, DEMO_CUSTOMERS, DEMO_ORDERS);
   // Shopify retries: the same event again must change nothing.
@@ -226,6 +235,14 @@ async function main() {
     console.log(`  ${String(document.type)} ${String(document.inverted_sequence_number ?? "(no number)")} [${String(document.status)}]: EUR ${String(document.total)}, ${String(client)}, ref ${String(document.reference)}${sentTo}`);
   }
 
+  // e-conomic's booked documents: invoices, and credit notes (negative totals) for refunds.
+  const economicInvoices = [...agreement.booked.values()].filter((b) => Number(b.grossAmount) >= 0).length;
+  const economicCredits = agreement.booked.size - economicInvoices;
+  // Every booked invoice of a buyer with an e-mail address goes out by e-mail (a guest without one cannot).
+  const expectedEmails = await db.document.count({ where: { shopDomain: SHOP, kind: "invoice", state: "finalized", buyerEmail: { not: null } } });
+  step(`The SMTP sink caught ${smtp.messages.length} e-mail(s)`);
+  for (const message of smtp.messages) console.log(`  ${describeCaughtMessage(message)}`);
+
   const failures = [economicShop, vismaShop, ixShop].flatMap((shop) => shop.failed);
   if (failures.length > 0) {
     step("Failed");
@@ -237,7 +254,7 @@ async function main() {
     appUrl: server.url,
     simulatorUrl,
     economicUrl,
-    economic: { booked: agreement.booked.size, drafts: agreement.drafts.size, customers: agreement.customers.size, products: agreement.products.size },
+    economic: { booked: economicInvoices, creditNotes: economicCredits, drafts: agreement.drafts.size, customers: agreement.customers.size, products: agreement.products.size },
     orders: DEMO_ORDERS.length,
     webhooksSent: sent + 1,
     answers,
@@ -250,7 +267,9 @@ async function main() {
       economic: {
         shop: SHOP,
         orders: DEMO_ORDERS.length,
-        booked: agreement.booked.size,
+        booked: economicInvoices,
+        creditNotes: economicCredits,
+        emailed: smtp.messages.length,
         drafts: agreement.drafts.size,
         failed: economicShop.failed.length,
         webhooksSent: sent + 1,
@@ -292,11 +311,13 @@ async function main() {
     await economic.close();
     await visma.close();
     await invoicexpress.close();
+    await smtp.close();
     await db.$disconnect();
     console.log(JSON.stringify(summary));
-    const { visma: v, invoicexpress: ix } = summary.providers;
+    const { visma: v, invoicexpress: ix, economic: e } = summary.providers;
     const ok =
       summary.deliveriesStored === sent &&
+      e.emailed === expectedEmails &&
       !summary.jobs.failed &&
       failures.length === 0 &&
       v.deliveriesStored === vismaSent.sent &&
@@ -314,6 +335,7 @@ async function main() {
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);
   console.log(`  InvoicExpress:  ${invoicexpressUrl}/_control/state?account=${IX_ACCOUNT}`);
+  console.log(`  SMTP sink:      ${smtpUrl} (the e-mails it caught are listed above)`);
   console.log(`  Send another webhook: curl -X POST ${simulatorUrl}/_control/webhooks -H 'content-type: application/json' \\`);
   console.log(`      -d '{"shop":"${SHOP}","topic":"orders/paid","orderId":${firstOrder.id}}'`);
   console.log("  Press Ctrl+C to stop.");
@@ -323,6 +345,7 @@ async function main() {
     await economic.close();
     await visma.close();
     await invoicexpress.close();
+    await smtp.close();
     process.exit(0);
   };
   process.on("SIGINT", stop);

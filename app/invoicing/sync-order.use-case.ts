@@ -148,7 +148,13 @@ export async function syncOrder(
     const { document } = outcome;
     // The app e-mails the booked invoice itself where the accounting system cannot (e-conomic, the shop's
     // own invoices), when the merchant turned that on; the e-mail is its own job, once per document.
-    if (document.state === "booked" && !outcome.emailedTo && !connection.provider.sendDocument && readMailSettings(shop?.settings).sendOnBooking) {
+    // (Enqueued again on a later event too: its unique key makes that a no-op, and a crash between booking
+    // and enqueueing loses nothing.)
+    const mailToBuyer = document.state === "booked" && !outcome.emailedTo && !connection.provider.sendDocument && readMailSettings(shop?.settings).sendOnBooking;
+    if (mailToBuyer && !order.email) {
+      if (!outcome.alreadyDone)
+        await log("info", `Invoice ${document.number} of order ${order.name} was not e-mailed: the order has no e-mail address. Send it to the buyer another way, or resend it after adding one.`, order);
+    } else if (mailToBuyer) {
       await deps.enqueue?.({
         type: "document.email",
         shopDomain: input.shopDomain,

@@ -135,7 +135,7 @@ async function deliver(orderId: number, topic: string, eventId: string, body?: u
   return webhookAction({ request: webhookRequest({ rawBody, shop: SHOP, topic, eventId }), params: {}, context: {} });
 }
 
-describeWithDb("Visma and InvoicExpress, end to end", () => {
+describeWithDb("every provider, end to end", () => {
   beforeAll(async () => {
     shopify = new ShopifyAdminSimulator();
     economic = new EconomicSimulator();

@@ -1,0 +1,62 @@
+// Short-lived signed links to a document's PDF, for the admin and for buyers. The link carries the
+// document, who it is for, and when it expires, signed with HMAC-SHA256 under a key derived from the app's
+// secret; the route that serves it checks the signature and the expiry and needs no session, so a link
+// can be opened in a new tab or handed to a browser download. Whoever may see the document decides
+// before a link is made (the admin's session; the buyer's customer-account token).
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import type { Db } from "../db.server";
+import { env } from "../lib/env.server";
+
+export type PdfAudience = "admin" | "buyer";
+
+/** How long a link works: long enough to open it, short enough that a leaked one soon stops working. */
+export const PDF_LINK_TTL_SECONDS = { admin: 10 * 60, buyer: 5 * 60 } as const;
+
+function signingKey(): Buffer {
+  return Buffer.from(hkdfSync("sha256", env().SHOPIFY_API_SECRET, "invoice-bridge", "pdf-links/v1", 32));
+}
+
+function signature(documentId: string, audience: PdfAudience, expires: number): string {
+  return createHmac("sha256", signingKey()).update(`${documentId}.${audience}.${expires}`).digest("base64url");
+}
+
+/** The path (and query) of a signed link to the document's PDF. */
+export function signPdfLink(input: { documentId: string; audience: PdfAudience; now?: Date }): string {
+  const now = input.now ?? new Date();
+  const expires = Math.floor(now.getTime() / 1000) + PDF_LINK_TTL_SECONDS[input.audience];
+  const query = new URLSearchParams({ for: input.audience, expires: String(expires), signature: signature(input.documentId, input.audience, expires) });
+  return `/documents/${encodeURIComponent(input.documentId)}.pdf?${query}`;
+}
+
+export type PdfLinkCheck = { ok: true } | { ok: false; status: 403 | 410; reason: string };
+
+export function checkPdfLink(input: { documentId: string; params: URLSearchParams; now?: Date }): PdfLinkCheck {
+  const audience = input.params.get("for");
+  const expires = Number(input.params.get("expires"));
+  const given = input.params.get("signature") ?? "";
+  if ((audience !== "admin" && audience !== "buyer") || !Number.isInteger(expires)) {
+    return { ok: false, status: 403, reason: "This link to the invoice is not valid." };
+  }
+  const expected = Buffer.from(signature(input.documentId, audience, expires));
+  const actual = Buffer.from(given);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    return { ok: false, status: 403, reason: "This link to the invoice is not valid." };
+  }
+  if (expires * 1000 < (input.now ?? new Date()).getTime()) {
+    return { ok: false, status: 410, reason: "This link to the invoice has expired. Open the invoice again from your account or the order to get a new one." };
+  }
+  return { ok: true };
+}
+
+/** The stored PDF when it is there and unchanged (its hash), else null: the caller fetches it again. */
+export async function readStoredDocumentPdf(db: Db, documentId: string, dataDir: string): Promise<{ bytes: Buffer; name: string } | null> {
+  const row = await db.document.findUnique({ where: { id: documentId } });
+  if (!row?.pdfPath || !row.pdfSha256) return null;
+  const bytes = await fs.readFile(path.join(dataDir, row.pdfPath)).catch(() => null);
+  if (!bytes || createHash("sha256").update(bytes).digest("hex") !== row.pdfSha256) return null;
+  const kind = row.kind === "creditNote" ? "Credit-note" : "Invoice";
+  return { bytes, name: `${kind}-${(row.number ?? row.id).replace(/[^\w.-]+/g, "-")}.pdf` };
+}

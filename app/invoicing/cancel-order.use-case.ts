@@ -21,6 +21,12 @@ export async function cancelOrder(
   const log = (status: "done" | "skipped" | "info", message: string, documentId?: string) =>
     writeSyncLog(db, { shopDomain: input.shopDomain, orderId: order.id, orderName: order.name, jobId: input.jobId, deliveryId: input.deliveryId, documentId, status, message });
   const invoice = await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: order.id, kind: "invoice", source: "order" } });
+  const perFulfillment = await db.document.findMany({ where: { shopDomain: input.shopDomain, orderId: order.id, kind: "invoice", source: { startsWith: "fulfillment:" } } });
+  if (!invoice && perFulfillment.length > 0) {
+    // What was shipped stays invoiced; the units that were not are simply never invoiced.
+    await log("info", `Order ${order.name} was cancelled; its ${perFulfillment.length} fulfilment invoice(s) stay, and the units not shipped are not invoiced.`);
+    return;
+  }
   if (!invoice || invoice.state === "claimed") {
     await log("skipped", `Order ${order.name} was cancelled before it was invoiced, so nothing was made.`);
     return;

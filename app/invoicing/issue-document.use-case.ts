@@ -30,6 +30,8 @@ export type IssueInput = {
   providerType: string;
   missingProducts: MissingProductPolicy;
   issueDate: string;
+  /** What the invoice is for: the order (the default) or one of its fulfilments ("fulfillment:<id>"). */
+  source?: string;
   /** An invoice for the order (the default), or a credit note for one of its refunds, crediting the invoice. */
   credit?: { source: string; invoice: DocumentRef };
   /** Have the accounting system e-mail the booked invoice to the buyer (where it can), once. */
@@ -47,7 +49,7 @@ export function idempotencyKey(shopDomain: string, orderId: string, source = "or
 export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise<IssueOutcome> {
   const { db, provider } = deps;
   const kind = input.credit ? "creditNote" : "invoice";
-  const key = idempotencyKey(input.shopDomain, input.order.id, input.credit?.source ?? "order", kind);
+  const key = idempotencyKey(input.shopDomain, input.order.id, input.credit?.source ?? input.source ?? "order", kind);
   const { row, fresh } = await claim(db, input, key);
 
   // Where did an earlier attempt get to? Ask the provider, by the key, whenever an earlier claim is not
@@ -133,7 +135,7 @@ async function claim(db: Db, input: IssueInput, key: string) {
         orderId: input.order.id,
         orderName: input.order.name,
         kind: input.credit ? "creditNote" : "invoice",
-        source: input.credit?.source ?? "order",
+        source: input.credit?.source ?? input.source ?? "order",
         idempotencyKey: key,
         providerType: input.providerType,
         state: "claimed",

@@ -19,6 +19,8 @@ export type InvoicingRules = {
   verificationDays: number;
   /** When the merchant confirmed automatic booking (null: not yet). */
   bookingConfirmedAt: string | null;
+  /** One invoice per fulfilment (F1, F2, …) instead of one per order. */
+  perFulfillment?: boolean;
 };
 
 export const DEFAULT_RULES: InvoicingRules = {

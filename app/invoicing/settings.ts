@@ -15,6 +15,8 @@ const rulesSchema = z.object({
   neverBookGateways: z.array(z.string()).default([]),
   verificationDays: z.number().int().min(0).max(365).default(DEFAULT_RULES.verificationDays),
   bookingConfirmedAt: z.string().nullable().default(null),
+  /** One invoice per fulfilment (F1, F2, …) instead of one per order. */
+  perFulfillment: z.boolean().default(false),
 });
 
 const settingsSchema = z.object({

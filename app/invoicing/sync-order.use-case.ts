@@ -16,6 +16,7 @@ import { decide } from "./rules";
 import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
 import { readShopSettings } from "./settings";
 import { cancelOrder } from "./cancel-order.use-case";
+import { invoiceFulfillments } from "./invoice-fulfillments.use-case";
 import { readMailSettings } from "../mail/mail-settings";
 import { orderGroupKey, type JobSpec } from "../jobs/queue";
 
@@ -91,6 +92,13 @@ export async function syncOrder(
 
   if (order.cancelledAt) {
     await cancelOrder({ shopDomain: input.shopDomain, order, settings, jobId: input.jobId, deliveryId: input.deliveryId }, deps);
+    return;
+  }
+  if (settings.rules.perFulfillment) {
+    await invoiceFulfillments(
+      { shopDomain: input.shopDomain, order, settings, verificationStartedAt: shop?.verificationStartedAt ?? new Date(), jobId: input.jobId, deliveryId: input.deliveryId },
+      deps,
+    );
     return;
   }
 

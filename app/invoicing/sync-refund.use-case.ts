@@ -45,7 +45,10 @@ export async function syncRefund(
     await log("skipped", `The refund on order ${order.name} returned no money (a restock only), so there is nothing to credit.`);
     return;
   }
-  const invoice = await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: input.orderId, kind: "invoice", source: "order" } });
+  // The order's invoice; invoiced per fulfilment, the latest booked fulfilment invoice.
+  const invoice =
+    (await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: input.orderId, kind: "invoice", source: "order" } })) ??
+    (await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: input.orderId, kind: "invoice", state: "finalized" }, orderBy: { createdAt: "desc" } }));
   if (!invoice || invoice.state === "claimed") {
     await log("skipped", `Order ${order.name} has no invoice yet, so its refund of ${money(refund.total)} was not credited. An invoice made later starts from the order as it is then.`);
     return;

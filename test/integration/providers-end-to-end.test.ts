@@ -265,6 +265,40 @@ describeWithDb("every provider, end to end", () => {
       expect(messages.at(-1)).toBe(`The refund of 95.00 ${provider.currency} on order ${late.name} was not credited: the cancellation already took back invoice ${invoice.number} in full.`);
     });
 
+    it("invoicing per fulfilment: F1 with the units shipped and the shipping, F2 with the rest, each once; together Shopify's total", async () => {
+      const db = await testDb();
+      const shop = await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } });
+      const settings = JSON.parse(shop.settings);
+      await db.shop.update({ where: { id: shop.id }, data: { settings: JSON.stringify({ ...settings, rules: { ...settings.rules, perFulfillment: true } }) } });
+      const o = order();
+      await deliver(o.id, "orders/paid", "evt-paid");
+      await work();
+      expect(await provider.counts()).toEqual({ booked: 0, drafts: 0 });
+      shopify.addFulfillment(SHOP, o.id, { lines: [{ index: 0, quantity: 1 }] });
+      await deliver(o.id, "orders/partially_fulfilled", "evt-f1");
+      await work();
+      shopify.addFulfillment(SHOP, o.id, { lines: [{ index: 0, quantity: 1 }] });
+      await deliver(o.id, "orders/fulfilled", "evt-f2");
+      await deliver(o.id, "orders/updated", "evt-again");
+      await work();
+      const failures = await db.syncLogEntry.findMany({ where: { status: { in: ["failed", "retrying"] } } });
+      expect(failures.map((f) => f.message)).toEqual([]);
+      expect(await provider.counts()).toEqual({ booked: 2, drafts: 0 });
+      const invoices = await db.document.findMany({ where: { kind: "invoice" }, orderBy: { createdAt: "asc" } });
+      expect(invoices.map((d) => [d.orderName, d.state])).toEqual([
+        [`${o.name}-F1`, "finalized"],
+        [`${o.name}-F2`, "finalized"],
+      ]);
+      // one unit of 200.00 less half the 10.00 discount, plus the 5.00 shipping on the first
+      expect(invoices.map((d) => d.totalMinor)).toEqual([10000n, 9500n]);
+      expect(invoices.reduce((sum, d) => sum + d.totalMinor!, 0n)).toBe(19500n);
+      const messages = (await db.syncLogEntry.findMany({ where: { status: "done" }, orderBy: { createdAt: "asc" } })).map((e) => e.message);
+      expect(messages).toEqual([
+        `Invoice ${invoices[0].number} booked in ${provider.name} for ${o.name}-F1, fulfilment ${o.name}.1 (1 unit(s), total 100.00 ${provider.currency}).`,
+        `Invoice ${invoices[1].number} booked in ${provider.name} for ${o.name}-F2, fulfilment ${o.name}.2 (1 unit(s), total 95.00 ${provider.currency}).`,
+      ]);
+    });
+
     it("a refund whose money has not moved waits; an order with no invoice gets no credit note, and the log says why", async () => {
       const o = order();
       await deliver(o.id, "orders/paid", "evt-paid");

@@ -81,6 +81,9 @@ export type SeedRefund = {
   createdAt?: string;
 };
 
+/** A fulfilment: quantities of lines (by index in the order). */
+export type SeedFulfillment = { lines: Array<{ index: number; quantity: number }>; status?: "success" | "cancelled"; createdAt?: string };
+
 export type SeedCustomer = { id: number; email?: string | null; firstName?: string; lastName?: string; phone?: string | null; locale?: string };
 
 type Amount = { shop: bigint; presentment: bigint };
@@ -125,7 +128,10 @@ export type StoredOrder = {
   };
   metafields: Map<string, { id: string; namespace: string; key: string; value: string; type: string }>;
   refunds: StoredRefund[];
+  fulfillments: StoredFulfillment[];
 };
+
+export type StoredFulfillment = { id: number; name: string; createdAt: string; status: "SUCCESS" | "CANCELLED"; lines: Array<{ id: number; line: LineItem; quantity: number }> };
 
 export type StoredRefund = {
   id: number;
@@ -218,6 +224,26 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
     totals: { subtotal, shipping: shippingTotal, discounts, tax, tip, duties, total, giftCard: amount(seed.giftCardPayment) },
     metafields: new Map(),
     refunds: [],
+    fulfillments: [],
+  };
+}
+
+/** A fulfilment as Shopify records it (named "#1001.1", "#1001.2", …); no more units than remain unfulfilled. */
+export function computeFulfillment(order: StoredOrder, seed: SeedFulfillment): StoredFulfillment {
+  const fulfilled = (line: LineItem) =>
+    order.fulfillments.filter((f) => f.status === "SUCCESS").reduce((n, f) => n + f.lines.filter((l) => l.line === line).reduce((m, l) => m + l.quantity, 0), 0);
+  const lines = seed.lines.map(({ index, quantity }) => {
+    const line = order.lines[index];
+    if (!line) throw new Error(`the order has no line ${index}`);
+    if (quantity < 1 || quantity > line.quantity - fulfilled(line)) throw new Error(`line ${index} has ${line.quantity - fulfilled(line)} unfulfilled units, not ${quantity}`);
+    return { id: newId(), line, quantity };
+  });
+  return {
+    id: newId(),
+    name: `${order.name}.${order.fulfillments.length + 1}`,
+    createdAt: seed.createdAt ?? new Date(Date.now() + order.fulfillments.length).toISOString(),
+    status: seed.status === "cancelled" ? "CANCELLED" : "SUCCESS",
+    lines,
   };
 }
 
@@ -624,6 +650,21 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
     currentTotalPriceSet: gqlMoney(order.totals.total, order),
     transactions: () => transactions,
     refunds: (args: { first?: number }) => order.refunds.slice(0, args.first ?? order.refunds.length).map((r) => gqlRefund(order, r)),
+    fulfillments: (args: { first?: number }) =>
+      order.fulfillments.slice(0, args.first ?? order.fulfillments.length).map((f) => ({
+        id: `gid://shopify/Fulfillment/${f.id}`,
+        legacyResourceId: String(f.id),
+        name: f.name,
+        createdAt: f.createdAt,
+        updatedAt: f.createdAt,
+        status: f.status,
+        totalQuantity: f.lines.reduce((n, l) => n + l.quantity, 0),
+        fulfillmentLineItems: (connArgs: { first?: number; after?: string }) =>
+          connection(
+            f.lines.map((l) => ({ id: `gid://shopify/FulfillmentLineItem/${l.id}`, quantity: l.quantity, lineItem: { id: `gid://shopify/LineItem/${l.line.id}`, sku: l.line.sku, title: l.line.title } })),
+            connArgs,
+          ),
+      })),
     metafield: (args: { namespace?: string; key: string }) => order.metafields.get(`${args.namespace ?? "$app"}.${args.key}`) ?? null,
   };
 }

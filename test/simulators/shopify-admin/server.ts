@@ -7,6 +7,7 @@
 //   POST /_control/customers                  {shop, id?, email, firstName, lastName, phone?, locale?}
 //   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, totals}
 //   POST /_control/orders/:id/status          {shop, financialStatus?, fulfillmentStatus?, cancelled?}
+//   POST /_control/orders/:id/fulfillments    {shop, fulfillment: {lines: [{index, quantity}]}} → {id, name, orderFulfillmentStatus}
 //   POST /_control/orders/:id/refunds         {shop, refund: {lines?: [{index, quantity}], shipping?, amount?, transactionStatus?}} → the refunds/create payload
 //   POST /_control/webhooks                   {shop, topic, orderId?, customerId?, payload?, eventId?, times?, concurrent?}
 //   POST /_control/faults                     {kind: status|timeout|slow|lost-response|garbage, match?, times?, ...}
@@ -31,6 +32,8 @@ import {
   type SeedOrder,
   type SeedRefund,
   computeRefund,
+  computeFulfillment,
+  type SeedFulfillment,
   gqlRefund,
   restRefund,
   type StoredOrder,
@@ -180,6 +183,18 @@ export class ShopifyAdminSimulator {
     order.financialStatus = refunded >= order.totals.total.shop ? "refunded" : "partially_refunded";
     order.updatedAt = new Date().toISOString();
     return refund;
+  }
+
+  /** A fulfilment of some units; the order's fulfilment status follows (partial, then fulfilled). */
+  addFulfillment(domain: string, orderId: number, seed: SeedFulfillment) {
+    const order = this.order(domain, orderId);
+    const fulfillment = computeFulfillment(order, seed);
+    order.fulfillments.push(fulfillment);
+    const done = order.fulfillments.filter((f) => f.status === "SUCCESS").flatMap((f) => f.lines);
+    const all = order.lines.every((line) => done.filter((d) => d.line === line).reduce((n, d) => n + d.quantity, 0) >= line.quantity);
+    order.fulfillmentStatus = all ? "fulfilled" : "partial";
+    order.updatedAt = new Date().toISOString();
+    return fulfillment;
   }
 
   refundPayload(domain: string, orderId: number, refundId: number) {
@@ -419,6 +434,11 @@ export class ShopifyAdminSimulator {
     if (status) {
       const order = this.setOrderStatus(body.shop, Number(status[1]), body);
       return sendJson(res, 200, { id: order.id, financialStatus: order.financialStatus, fulfillmentStatus: order.fulfillmentStatus, cancelledAt: order.cancelledAt });
+    }
+    const fulfillment = /^POST \/_control\/orders\/(\d+)\/fulfillments$/.exec(route);
+    if (fulfillment) {
+      const made = this.addFulfillment(body.shop, Number(fulfillment[1]), body.fulfillment ?? { lines: [] });
+      return sendJson(res, 201, { id: made.id, name: made.name, orderFulfillmentStatus: this.order(body.shop, Number(fulfillment[1])).fulfillmentStatus });
     }
     const refund = /^POST \/_control\/orders\/(\d+)\/refunds$/.exec(route);
     if (refund) {

@@ -3,13 +3,12 @@
 // with a message), otherwise by a credit note for the whole invoice — unless refunds already credit it
 // (a cancellation that returned money arrives as refunds, each credited on its own).
 import { formatMinor } from "../lib/money";
-import { AuthError } from "../lib/errors";
 import type { DocumentRef } from "../providers/provider";
 import { writeSyncLog } from "../sync-log/sync-log.server";
-import { issueDocument } from "./issue-document.use-case";
+import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
 import type { NormalizedOrder } from "./order";
-import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
-import type { ShopSettings } from "./settings";
+import { planDocument } from "./plan";
+import { planOptionsFor, type ShopSettings } from "./settings";
 import type { SyncOrderDeps } from "./sync-order.use-case";
 
 export async function cancelOrder(
@@ -57,45 +56,33 @@ export async function cancelOrder(
   }
   const provider = connection.provider;
   const invoiceRef: DocumentRef = { providerRef: invoice.providerRef, number: invoice.number, state: "booked", totalMinor: invoice.totalMinor };
-  try {
-    if (provider.cancelDocument && provider.capabilities.lifecycle.cancel) {
-      await provider.cancelDocument({ document: invoiceRef, reason: `Order ${order.name} was cancelled in Shopify.` });
-      await db.document.update({ where: { id: invoice.id }, data: { state: "cancelled" } });
-      await log("done", `Order ${order.name} was cancelled: invoice ${invoice.number} cancelled in ${connection.name}.`, invoice.id);
-      return;
-    }
-    const plan = planDocument(order, {
-      ...DEFAULT_PLAN_OPTIONS,
-      priceBasis: provider.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider.capabilities.priceBasis,
-      shippingProductNumber: input.settings.shippingProductNumber,
-      roundingToleranceMinor: BigInt(input.settings.roundingToleranceMinor),
-      discountLines: provider.capabilities.negativeLines,
-    });
-    const outcome = await issueDocument(
-      {
-        shopDomain: input.shopDomain,
-        order,
-        plan,
-        book: true,
-        providerType: connection.type,
-        missingProducts: connection.missingProducts,
-        issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
-        credit: { source: "cancellation", invoice: invoiceRef },
-      },
-      { db, provider, admin: await deps.adminClientFor(input.shopDomain), dataDir: deps.dataDir },
-    );
-    const total = `${formatMinor(plan.totals.gross, plan.currency)} ${plan.currency}`;
-    await log(
-      "done",
-      outcome.alreadyDone
-        ? `Order ${order.name} was cancelled; credit note ${outcome.document.number} already credits invoice ${invoice.number}.`
-        : `Order ${order.name} was cancelled: credit note ${outcome.document.number} booked in ${connection.name} (${total}), crediting invoice ${invoice.number} in full.`,
-      outcome.documentId,
-    );
-  } catch (error) {
-    if (error instanceof AuthError) {
-      await db.connection.update({ where: { id: connection.connectionId }, data: { status: "paused", statusMessage: error.merchantMessage } });
-    }
-    throw error;
+  const pause = pausingConnectionOnAuth(db, connection.connectionId);
+  if (provider.cancelDocument && provider.capabilities.lifecycle.cancel) {
+    await provider.cancelDocument({ document: invoiceRef, reason: `Order ${order.name} was cancelled in Shopify.` }).catch(pause);
+    await db.document.update({ where: { id: invoice.id }, data: { state: "cancelled" } });
+    await log("done", `Order ${order.name} was cancelled: invoice ${invoice.number} cancelled in ${connection.name}.`, invoice.id);
+    return;
   }
+  const plan = planDocument(order, planOptionsFor(input.settings, provider, order));
+  const outcome = await issueDocument(
+    {
+      shopDomain: input.shopDomain,
+      order,
+      plan,
+      book: true,
+      providerType: connection.type,
+      missingProducts: connection.missingProducts,
+      issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
+      credit: { source: "cancellation", invoice: invoiceRef },
+    },
+    { db, provider, admin: await deps.adminClientFor(input.shopDomain), dataDir: deps.dataDir },
+  ).catch(pause);
+  const total = `${formatMinor(plan.totals.gross, plan.currency)} ${plan.currency}`;
+  await log(
+    "done",
+    outcome.alreadyDone
+      ? `Order ${order.name} was cancelled; credit note ${outcome.document.number} already credits invoice ${invoice.number}.`
+      : `Order ${order.name} was cancelled: credit note ${outcome.document.number} booked in ${connection.name} (${total}), crediting invoice ${invoice.number} in full.`,
+    outcome.documentId,
+  );
 }

@@ -4,15 +4,14 @@
 // they are shipped or the order is cancelled. The merchant's other rules (payment, tags, channels,
 // verification period, gateways) apply as to any invoice; the trigger is each fulfilment itself.
 import { formatMinor } from "../lib/money";
-import { AuthError } from "../lib/errors";
 import { ORDER_FULFILLMENTS } from "../shopify/graphql";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { fulfillmentsFromAdminApi, orderForFulfillment } from "./fulfillment";
-import { issueDocument } from "./issue-document.use-case";
+import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
 import type { NormalizedOrder } from "./order";
-import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
+import { planDocument } from "./plan";
 import { decide } from "./rules";
-import type { ShopSettings } from "./settings";
+import { planOptionsFor, type ShopSettings } from "./settings";
 import type { SyncOrderDeps } from "./sync-order.use-case";
 
 export async function invoiceFulfillments(
@@ -53,17 +52,9 @@ export async function invoiceFulfillments(
     const done = await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: order.id, kind: "invoice", source, state: "finalized" } });
     if (done) continue;
     const part = orderForFulfillment(order, fulfillments, index);
-    const plan = planDocument(part, {
-      ...DEFAULT_PLAN_OPTIONS,
-      priceBasis: provider.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider.capabilities.priceBasis,
-      shippingProductNumber: settings.shippingProductNumber,
-      roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
-      discountLines: provider.capabilities.negativeLines,
-    });
+    const plan = planDocument(part, planOptionsFor(settings, provider, order));
     const book = decision.kind === "invoice" && plan.check.outcome !== "mismatch";
-    let outcome;
-    try {
-      outcome = await issueDocument(
+    const outcome = await issueDocument(
         {
           shopDomain: input.shopDomain,
           order: part,
@@ -75,13 +66,7 @@ export async function invoiceFulfillments(
           issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
         },
         { db, provider, admin, dataDir: deps.dataDir },
-      );
-    } catch (error) {
-      if (error instanceof AuthError) {
-        await db.connection.update({ where: { id: connection.connectionId }, data: { status: "paused", statusMessage: error.merchantMessage } });
-      }
-      throw error;
-    }
+    ).catch(pausingConnectionOnAuth(db, connection.connectionId));
     const total = `${formatMinor(plan.totals.gross, plan.currency)} ${plan.currency}`;
     const units = part.lines.reduce((n, l) => n + l.quantity, 0);
     await log(

@@ -13,7 +13,7 @@ import path from "node:path";
 import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
 import { formatMinor, ratioToString } from "../lib/money";
-import { PermanentError, RetryableError } from "../lib/errors";
+import { AuthError, PermanentError, RetryableError } from "../lib/errors";
 import { productKey, type AccountingProvider, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../providers/provider";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
@@ -280,6 +280,19 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
     }
   }
   return customer;
+}
+
+/**
+ * For a provider call's `.catch`: an AuthError (the accounting system refused the credentials) pauses the
+ * connection with the provider's words before it goes on up, so that later orders wait for a reconnect.
+ */
+export function pausingConnectionOnAuth(db: Db, connectionId: string) {
+  return async (error: unknown): Promise<never> => {
+    if (error instanceof AuthError) {
+      await db.connection.update({ where: { id: connectionId }, data: { status: "paused", statusMessage: error.merchantMessage } });
+    }
+    throw error;
+  };
 }
 
 /** A document's PDF fetched again from the accounting system (the stored copy was missing or damaged). */

@@ -2,7 +2,9 @@
 // or partial setting falls back to a sensible default instead of breaking an order.
 import { z } from "zod";
 import { DEFAULT_RULES, type InvoicingRules } from "./rules";
-import { DEFAULT_PLAN_OPTIONS } from "./plan";
+import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from "./plan";
+import type { AccountingProvider } from "../providers/provider";
+import type { NormalizedOrder } from "./order";
 
 const rulesSchema = z.object({
   trigger: z.enum(["created", "paid", "fulfilled", "manual"]).default(DEFAULT_RULES.trigger),
@@ -40,4 +42,24 @@ export function readShopSettings(json: string | null | undefined): ShopSettings 
   }
   const parsed = settingsSchema.safeParse(raw);
   return parsed.success ? parsed.data : settingsSchema.parse({});
+}
+
+/**
+ * How a document is planned for this shop and accounting system: the provider's price basis (per buyer
+ * where it depends on the buyer), whether it takes negative lines (if not, discounts are folded into
+ * prices), and the shop's product numbers and rounding tolerance.
+ */
+export function planOptionsFor(
+  settings: ShopSettings,
+  provider: Pick<AccountingProvider, "capabilities" | "priceBasisFor"> | undefined,
+  order: Pick<NormalizedOrder, "company">,
+): PlanOptions {
+  return {
+    ...DEFAULT_PLAN_OPTIONS,
+    priceBasis: provider?.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider?.capabilities.priceBasis ?? "net",
+    shippingProductNumber: settings.shippingProductNumber,
+    adjustmentProductNumber: settings.refundProductNumber,
+    roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
+    discountLines: provider?.capabilities.negativeLines !== false,
+  };
 }

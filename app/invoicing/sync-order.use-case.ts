@@ -4,17 +4,17 @@
 // connected accounting system it stops after the plan and says, in words, what it would make.
 import type { Db } from "../db.server";
 import type { Logger } from "../lib/logger.server";
-import { AppError, AuthError, PermanentError, RetryableError } from "../lib/errors";
+import { AppError, PermanentError, RetryableError } from "../lib/errors";
 import type { AccountingProvider, MissingProductPolicy } from "../providers/provider";
-import { issueDocument } from "./issue-document.use-case";
+import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
 import { formatMinor } from "../lib/money";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { ORDER_FOR_INVOICE, ORDER_LINE_ITEMS_PAGE } from "../shopify/graphql";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { orderFromAdminApi, orderFromWebhook, type NormalizedOrder } from "./order";
 import { decide } from "./rules";
-import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
-import { readShopSettings } from "./settings";
+import { planDocument } from "./plan";
+import { planOptionsFor, readShopSettings } from "./settings";
 import { cancelOrder } from "./cancel-order.use-case";
 import { invoiceFulfillments } from "./invoice-fulfillments.use-case";
 import { readMailSettings } from "../mail/mail-settings";
@@ -116,14 +116,7 @@ export async function syncOrder(
 
   const connection = await deps.providerFor(input.shopDomain);
   const provider = connection?.provider;
-  const plan = planDocument(order, {
-    ...DEFAULT_PLAN_OPTIONS,
-    priceBasis: provider?.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider?.capabilities.priceBasis ?? "net",
-    shippingProductNumber: settings.shippingProductNumber,
-    roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
-    // Without negative lines, discounts are folded into prices, and a negative rounding leaves a draft to review.
-    discountLines: provider?.capabilities.negativeLines !== false,
-  });
+  const plan = planDocument(order, planOptionsFor(settings, provider, order));
   const money = (minor: bigint) => `${formatMinor(minor, plan.currency)} ${plan.currency}`;
   const kind = plan.check.outcome === "mismatch" ? "draft" : decision.kind;
   const reasons = plan.check.outcome === "mismatch" ? [plan.check.message] : [...decision.reasons];
@@ -132,9 +125,7 @@ export async function syncOrder(
   const waitsForFulfilment = kind === "invoice" && provider?.finalizeOn === "fulfilment" && order.fulfillmentStatus !== "fulfilled";
   if (waitsForFulfilment) reasons.push(`It becomes an invoice in ${connection?.name} when the order is fulfilled.`);
   if (connection) {
-    let outcome;
-    try {
-      outcome = await issueDocument(
+    const outcome = await issueDocument(
         {
           shopDomain: input.shopDomain,
           order,
@@ -146,13 +137,7 @@ export async function syncOrder(
           issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
         },
         { db, provider: connection.provider, admin: await deps.adminClientFor(input.shopDomain), dataDir: deps.dataDir },
-      );
-    } catch (error) {
-      if (error instanceof AuthError) {
-        await db.connection.update({ where: { id: connection.connectionId }, data: { status: "paused", statusMessage: error.merchantMessage } });
-      }
-      throw error;
-    }
+    ).catch(pausingConnectionOnAuth(db, connection.connectionId));
     const { document } = outcome;
     // The app e-mails the booked invoice itself where the accounting system cannot (e-conomic, the shop's
     // own invoices), when the merchant turned that on; the e-mail is its own job, once per document.

@@ -3,14 +3,14 @@
 // refund id. Nothing is credited before the refund's money has moved; an order without a booked invoice gets
 // no credit note, and the log says why.
 import { formatMinor } from "../lib/money";
-import { AuthError, PermanentError, RetryableError } from "../lib/errors";
+import { PermanentError, RetryableError } from "../lib/errors";
 import { REFUND_FOR_CREDIT_NOTE } from "../shopify/graphql";
 import { writeSyncLog } from "../sync-log/sync-log.server";
-import { issueDocument } from "./issue-document.use-case";
+import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
 import { orderFromAdminApi } from "./order";
-import { DEFAULT_PLAN_OPTIONS, planDocument } from "./plan";
+import { planDocument } from "./plan";
 import { creditFromRefund } from "./refund";
-import { readShopSettings } from "./settings";
+import { planOptionsFor, readShopSettings } from "./settings";
 import { fetchOrder, type SyncOrderDeps } from "./sync-order.use-case";
 
 /** How long a pending refund waits before it is looked at again. */
@@ -73,20 +73,11 @@ export async function syncRefund(
     );
   }
   const provider = connection.provider;
-  const plan = planDocument(credit, {
-    ...DEFAULT_PLAN_OPTIONS,
-    priceBasis: provider.priceBasisFor?.({ isB2B: order.company !== null }) ?? provider.capabilities.priceBasis,
-    shippingProductNumber: settings.shippingProductNumber,
-    adjustmentProductNumber: settings.refundProductNumber,
-    roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
-    discountLines: provider.capabilities.negativeLines,
-  });
+  const plan = planDocument(credit, planOptionsFor(settings, provider, order));
   if (plan.check.outcome === "mismatch") {
     throw new PermanentError("credit_total_differs", `The credit note for the refund on order ${order.name} cannot match the refund exactly. ${plan.check.message}`);
   }
-  let outcome;
-  try {
-    outcome = await issueDocument(
+  const outcome = await issueDocument(
       {
         shopDomain: input.shopDomain,
         order: credit,
@@ -101,13 +92,7 @@ export async function syncRefund(
         },
       },
       { db, provider, admin, dataDir: deps.dataDir },
-    );
-  } catch (error) {
-    if (error instanceof AuthError) {
-      await db.connection.update({ where: { id: connection.connectionId }, data: { status: "paused", statusMessage: error.merchantMessage } });
-    }
-    throw error;
-  }
+  ).catch(pausingConnectionOnAuth(db, connection.connectionId));
   const { document } = outcome;
   await log(
     "done",

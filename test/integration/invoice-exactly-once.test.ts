@@ -6,33 +6,17 @@ import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { orderSync } from "../helpers/sync";
 import { seedEconomicShop } from "../helpers/economic-shop";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { EconomicSimulator } from "../simulators/economic/server";
-import { httpAdminClient, pacedByThrottle } from "../../app/shopify/admin-client.server";
-import { syncOrder } from "../../app/invoicing/sync-order.use-case";
-import { providerForShop } from "../../app/providers/connections.server";
-import { logger } from "../../app/lib/logger.server";
 import { RetryableError } from "../../app/lib/errors";
 
 const SHOP = "once.myshopify.com";
 let shopify: ShopifyAdminSimulator;
 let economic: EconomicSimulator;
 
-async function sync(orderId: number, topic = "ORDERS_PAID") {
-  const db = await testDb();
-  await syncOrder(
-    { shopDomain: SHOP, orderId: String(orderId), topic, payload: shopify.restOrderPayload(SHOP, orderId) as unknown as Record<string, unknown>, jobId: "job", deliveryId: "delivery" },
-    {
-      db,
-      logger,
-      adminClientFor: async () => pacedByThrottle(httpAdminClient({ endpoint: shopify.url, shop: SHOP, accessToken: "shpat_once", apiVersion: "2026-10", timeoutMs: 2000 })),
-      providerFor: providerForShop(db),
-      dataDir: process.env.DATA_DIR!,
-      now: () => new Date("2026-11-21T12:00:00Z"),
-    },
-  );
-}
+const sync = orderSync({ shopify: () => shopify, shop: SHOP, accessToken: "shpat_once" });
 
 const booked = () => [...economic.agreements.get("grant-1")!.booked.values()];
 const drafts = () => [...economic.agreements.get("grant-1")!.drafts.values()];

@@ -5,15 +5,12 @@ import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { orderSync } from "../helpers/sync";
 import { seedInvoicExpressShop } from "../helpers/provider-shops";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { InvoicExpressSimulator } from "../simulators/invoicexpress/server";
-import { httpAdminClient, pacedByThrottle } from "../../app/shopify/admin-client.server";
-import { syncOrder } from "../../app/invoicing/sync-order.use-case";
 import { idempotencyKey } from "../../app/invoicing/issue-document.use-case";
-import { providerForShop } from "../../app/providers/connections.server";
 import { shortReference } from "../../app/providers/provider";
-import { logger } from "../../app/lib/logger.server";
 import { RetryableError } from "../../app/lib/errors";
 
 const SHOP = "loja.myshopify.com";
@@ -22,20 +19,7 @@ const API_KEY = "ix-api-key-0123456789";
 let shopify: ShopifyAdminSimulator;
 let ix: InvoicExpressSimulator;
 
-async function sync(orderId: number, topic = "ORDERS_PAID") {
-  const db = await testDb();
-  await syncOrder(
-    { shopDomain: SHOP, orderId: String(orderId), topic, payload: shopify.restOrderPayload(SHOP, orderId) as unknown as Record<string, unknown>, jobId: "job", deliveryId: "delivery" },
-    {
-      db,
-      logger,
-      adminClientFor: async () => pacedByThrottle(httpAdminClient({ endpoint: shopify.url, shop: SHOP, accessToken: "shpat_loja", apiVersion: "2026-10", timeoutMs: 2000 })),
-      providerFor: providerForShop(db),
-      dataDir: process.env.DATA_DIR!,
-      now: () => new Date("2026-11-21T12:00:00Z"),
-    },
-  );
-}
+const sync = orderSync({ shopify: () => shopify, shop: SHOP, accessToken: "shpat_loja" });
 
 const account = () => ix.accounts.get(ACCOUNT)!;
 const documents = () => [...account().documents.values()].filter((d) => d.status !== "deleted");

@@ -5,6 +5,7 @@ import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeEach, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { orderSync } from "../helpers/sync";
 import { seedVismaShop } from "../helpers/provider-shops";
 import { VISMA_CLIENT, vismaAccount } from "../helpers/visma-account";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
@@ -17,35 +18,19 @@ process.env.VISMA_ENDPOINT = visma.url;
 const shopify = new ShopifyAdminSimulator();
 await shopify.start();
 
-const { httpAdminClient, pacedByThrottle } = await import("../../app/shopify/admin-client.server");
-const { syncOrder } = await import("../../app/invoicing/sync-order.use-case");
 const { idempotencyKey } = await import("../../app/invoicing/issue-document.use-case");
 const { providerForShop } = await import("../../app/providers/connections.server");
 const { shortReference } = await import("../../app/providers/provider");
 const { completeVismaConnect, startVismaConnect } = await import("../../app/providers/visma/visma-connect.server");
 const { decryptSecret, parseKey } = await import("../../app/lib/crypto.server");
 const { env } = await import("../../app/lib/env.server");
-const { logger } = await import("../../app/lib/logger.server");
 const { RetryableError } = await import("../../app/lib/errors");
 
 const SHOP = "butik.myshopify.com";
 let company: VismaCompany;
 let account: ReturnType<typeof vismaAccount>;
 
-async function sync(orderId: number, topic = "ORDERS_PAID") {
-  const db = await testDb();
-  await syncOrder(
-    { shopDomain: SHOP, orderId: String(orderId), topic, payload: shopify.restOrderPayload(SHOP, orderId) as unknown as Record<string, unknown>, jobId: "job", deliveryId: "delivery" },
-    {
-      db,
-      logger,
-      adminClientFor: async () => pacedByThrottle(httpAdminClient({ endpoint: shopify.url, shop: SHOP, accessToken: "shpat_butik", apiVersion: "2026-10", timeoutMs: 2000 })),
-      providerFor: providerForShop(db),
-      dataDir: process.env.DATA_DIR!,
-      now: () => new Date("2026-11-21T12:00:00Z"),
-    },
-  );
-}
+const sync = orderSync({ shopify: () => shopify, shop: SHOP, accessToken: "shpat_butik" });
 
 async function storedCredentials() {
   const connection = await (await testDb()).connection.findFirstOrThrow();

@@ -8,6 +8,7 @@ import { exportCustomerData, redactCustomer, redactShop } from "../compliance/co
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { syncOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
 import { syncRefund } from "../invoicing/sync-refund.use-case";
+import { editOrder } from "../invoicing/edit-order.use-case";
 import { refetchPdf } from "../invoicing/issue-document.use-case";
 import { env } from "../lib/env.server";
 import { mailSetupFromEnv, type Mailer } from "../mail/mailer.server";
@@ -72,11 +73,15 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
         await syncRefund({ shopDomain: job.shopDomain, orderId, refundId: String(payload.id), jobId: job.id, deliveryId: delivery.id }, syncDeps);
         return;
       }
-      if (orderId && delivery.topic !== "REFUNDS_CREATE" && delivery.topic !== "ORDERS_EDITED") {
+      if (orderId && delivery.topic === "ORDERS_EDITED") {
+        await editOrder({ shopDomain: job.shopDomain, orderId, jobId: job.id, deliveryId: delivery.id }, syncDeps);
+        return;
+      }
+      if (orderId && delivery.topic !== "REFUNDS_CREATE") {
         await syncOrder({ shopDomain: job.shopDomain, orderId, topic: delivery.topic, payload, jobId: job.id, deliveryId: delivery.id }, syncDeps);
         return;
       }
-      // Edits after invoicing come with the rest of the document lifecycle (issue 5).
+      // A notification that names no order (or a refund without its id): recorded, nothing to do.
       await writeSyncLog(db, {
         shopDomain: job.shopDomain,
         orderId,
@@ -158,7 +163,5 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
 }
 
 function describeOrderEvent(topic: string, payload: Record<string, unknown>): string {
-  const label = topicLabel(topic);
-  const edit = (payload.order_edit ?? {}) as Record<string, unknown>;
-  return `Received ${label} for order ${String(edit.order_id)}. Changes after invoicing are not handled yet.`;
+  return `Received ${topicLabel(topic)}, which names no order${topic === "REFUNDS_CREATE" && payload.id === undefined ? " or refund" : ""}; there is nothing to document.`;
 }

@@ -210,6 +210,41 @@ export const ORDER_FULFILLMENTS = /* GraphQL */ `
   }
 `;
 
+/**
+ * The order's edits, as Shopify records them (OrderEditAgreement): each edit's product sales, +q units for
+ * a line added and −q for units taken off, with the amount (after discounts, tax included) and its tax.
+ * The three newest agreements of 25 sales each keep it under the cost limit; each orders/edited event is
+ * handled when it arrives, so older edits have been seen by then.
+ */
+export const ORDER_EDITS = /* GraphQL */ `
+  query OrderEdits($id: ID!) {
+    order(id: $id) {
+      id
+      agreements(first: 3, reverse: true) {
+        nodes {
+          __typename
+          ... on OrderEditAgreement {
+            id
+            happenedAt
+            sales(first: 25) {
+              nodes {
+                __typename
+                actionType
+                quantity
+                totalAmount { ...Money }
+                totalTaxAmount { ...Money }
+                ... on ProductSale { lineItem { id } }
+              }
+              pageInfo { hasNextPage }
+            }
+          }
+        }
+      }
+    }
+  }
+  ${MONEY}
+`;
+
 /** The shop's own details: currency and name for documents, the timezone for dates. */
 export const SHOP_DETAILS = /* GraphQL */ `
   query ShopDetails {
@@ -249,6 +284,7 @@ export const DOCUMENTS = {
   OrderLineItemsPage: ORDER_LINE_ITEMS_PAGE,
   RefundForCreditNote: REFUND_FOR_CREDIT_NOTE,
   OrderFulfillments: ORDER_FULFILLMENTS,
+  OrderEdits: ORDER_EDITS,
   ShopDetails: SHOP_DETAILS,
   OrdersUpdatedSince: ORDERS_UPDATED_SINCE,
   SetOrderMetafields: SET_ORDER_METAFIELDS,

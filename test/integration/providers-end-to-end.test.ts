@@ -299,6 +299,33 @@ describeWithDb("every provider, end to end", () => {
       ]);
     });
 
+    it("an edit after invoicing: the units taken off are credited, the lines added invoiced, each once; the invoice stays as it was", async () => {
+      const db = await testDb();
+      const o = order();
+      await deliver(o.id, "orders/paid", "evt-paid");
+      await work();
+      const invoice = await db.document.findFirstOrThrow({ where: { kind: "invoice" } });
+      const edit = shopify.editOrder(SHOP, o.id, { remove: [{ index: 0, quantity: 1 }], add: [{ sku: "ABC-2", title: "Other thing", quantity: 3, price: "20.00", taxRate: provider.vatRate }] });
+      const payload = shopify.editPayload(SHOP, o.id, edit);
+      await Promise.all([deliver(o.id, "orders/edited", "evt-edit", payload), deliver(o.id, "orders/edited", "evt-edit", payload)]);
+      await work();
+      await deliver(o.id, "orders/edited", "evt-edit-retry-as-new", payload);
+      await work();
+      const failures = await db.syncLogEntry.findMany({ where: { status: { in: ["failed", "retrying"] } } });
+      expect(failures.map((f) => f.message)).toEqual([]);
+      // the invoice is unchanged; one credit note for the unit taken off (95.00); one invoice for the 3 added (60.00)
+      expect(await db.document.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({ state: "finalized", totalMinor: 19500n, number: invoice.number });
+      expect(await provider.counts()).toEqual({ booked: 2, drafts: 0 });
+      expect(await provider.credits()).toEqual([{ total: 95, credits: `Credit note for invoice ${invoice.number}` }]);
+      const documents = await db.document.findMany({ where: { source: `edit:${edit.id}` }, orderBy: { kind: "asc" } });
+      expect(documents.map((d) => [d.kind, d.state, d.totalMinor])).toEqual([
+        ["creditNote", "finalized", 9500n],
+        ["invoice", "finalized", 6000n],
+      ]);
+      // Shopify's total after the edit is exactly the invoice, less the credit, plus the new invoice
+      expect(19500n - 9500n + 6000n).toBe(shopify.order(SHOP, o.id).totals.total.shop);
+    });
+
     it("a refund whose money has not moved waits; an order with no invoice gets no credit note, and the log says why", async () => {
       const o = order();
       await deliver(o.id, "orders/paid", "evt-paid");

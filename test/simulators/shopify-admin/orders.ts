@@ -81,6 +81,9 @@ export type SeedRefund = {
   createdAt?: string;
 };
 
+/** An order edit: lines added, and units taken off existing lines (by index). */
+export type SeedEdit = { add?: SeedLine[]; remove?: Array<{ index: number; quantity: number }>; happenedAt?: string };
+
 /** A fulfilment: quantities of lines (by index in the order). */
 export type SeedFulfillment = { lines: Array<{ index: number; quantity: number }>; status?: "success" | "cancelled"; createdAt?: string };
 
@@ -100,6 +103,8 @@ type LineItem = {
   taxLines: TaxLine[];
   giftCard: boolean;
   requiresShipping: boolean;
+  /** Units taken off by order edits (currentQuantity = quantity − removed). */
+  removed?: number;
 };
 type ShippingLine = { id: number; title: string; price: Amount; discount: Amount; taxLines: TaxLine[] };
 
@@ -129,6 +134,18 @@ export type StoredOrder = {
   metafields: Map<string, { id: string; namespace: string; key: string; value: string; type: string }>;
   refunds: StoredRefund[];
   fulfillments: StoredFulfillment[];
+  edits: StoredEdit[];
+};
+
+/**
+ * An order edit as Shopify records it: an OrderEditAgreement whose product sales say what changed. An added
+ * line is an ORDER sale of +q units; units taken off are an UPDATE sale of −q. A sale's totalAmount is after
+ * discounts and includes its tax (Admin API: "total sale amount after taxes and discounts").
+ */
+export type StoredEdit = {
+  id: number;
+  happenedAt: string;
+  sales: Array<{ id: number; line: LineItem; quantity: number; actionType: "ORDER" | "UPDATE"; amount: Amount; tax: Amount }>;
 };
 
 export type StoredFulfillment = { id: number; name: string; createdAt: string; status: "SUCCESS" | "CANCELLED"; lines: Array<{ id: number; line: LineItem; quantity: number }> };
@@ -225,7 +242,43 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
     metafields: new Map(),
     refunds: [],
     fulfillments: [],
+    edits: [],
   };
+}
+
+/** Applies an edit to the order (lines added, units taken off, totals after) and returns its agreement. */
+export function applyEdit(order: StoredOrder, seed: SeedEdit): StoredEdit {
+  const taxesIncluded = order.seed.taxesIncluded ?? false;
+  const share = (a: Amount, q: number, of: number): Amount => ({ shop: divRound(a.shop * BigInt(q), BigInt(of)), presentment: divRound(a.presentment * BigInt(q), BigInt(of)) });
+  const add = (...items: Amount[]): Amount => items.reduce((acc, a) => ({ shop: acc.shop + a.shop, presentment: acc.presentment + a.presentment }), zero());
+  const neg = (a: Amount): Amount => ({ shop: -a.shop, presentment: -a.presentment });
+  const sales: StoredEdit["sales"] = [];
+  for (const { index, quantity } of seed.remove ?? []) {
+    const line = order.lines[index];
+    const current = line ? line.quantity - (line.removed ?? 0) : 0;
+    if (!line || quantity < 1 || quantity > current) throw new Error(`line ${index} has ${current} units, not ${quantity} to take off`);
+    const discounted = { shop: line.unitPrice.shop * BigInt(line.quantity) - line.discount.shop, presentment: line.unitPrice.presentment * BigInt(line.quantity) - line.discount.presentment };
+    const subtotal = share(discounted, quantity, line.quantity);
+    const tax = share(add(...line.taxLines.map((t) => t.amount)), quantity, line.quantity);
+    line.removed = (line.removed ?? 0) + quantity;
+    sales.push({ id: newId(), line, quantity: -quantity, actionType: "UPDATE", amount: neg(taxesIncluded ? subtotal : add(subtotal, tax)), tax: neg(tax) });
+  }
+  if (seed.add?.length) {
+    const added = computeOrder({ ...order.seed, id: undefined, lines: seed.add, shipping: [], tip: undefined, duties: undefined, giftCardPayment: undefined }, order.shopCurrency, 0).lines;
+    for (const line of added) {
+      order.lines.push(line);
+      const subtotal = { shop: line.unitPrice.shop * BigInt(line.quantity) - line.discount.shop, presentment: line.unitPrice.presentment * BigInt(line.quantity) - line.discount.presentment };
+      const tax = add(...line.taxLines.map((t) => t.amount));
+      sales.push({ id: newId(), line, quantity: line.quantity, actionType: "ORDER", amount: taxesIncluded ? subtotal : add(subtotal, tax), tax });
+    }
+  }
+  const change = add(...sales.map((sale) => sale.amount));
+  order.totals.total = add(order.totals.total, change);
+  order.totals.tax = add(order.totals.tax, ...sales.map((sale) => sale.tax));
+  const edit = { id: newId(), happenedAt: seed.happenedAt ?? new Date().toISOString(), sales };
+  order.edits.push(edit);
+  order.updatedAt = edit.happenedAt;
+  return edit;
 }
 
 /** A fulfilment as Shopify records it (named "#1001.1", "#1001.2", …); no more units than remain unfulfilled. */
@@ -383,7 +436,7 @@ export function restOrder(order: StoredOrder, customer: SeedCustomer | undefined
       name: l.title,
       title: l.title,
       quantity: l.quantity,
-      current_quantity: l.quantity,
+      current_quantity: l.quantity - (l.removed ?? 0),
       price: formatMinor(l.unitPrice.shop, order.shopCurrency),
       price_set: restMoney(l.unitPrice, order),
       total_discount: formatMinor(l.discount.shop, order.shopCurrency),
@@ -615,7 +668,7 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
           name: l.title,
           title: l.title,
           quantity: l.quantity,
-          currentQuantity: l.quantity,
+          currentQuantity: l.quantity - (l.removed ?? 0),
           taxable: l.taxLines.length > 0,
           requiresShipping: l.requiresShipping,
           isGiftCard: l.giftCard,
@@ -650,6 +703,31 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
     currentTotalPriceSet: gqlMoney(order.totals.total, order),
     transactions: () => transactions,
     refunds: (args: { first?: number }) => order.refunds.slice(0, args.first ?? order.refunds.length).map((r) => gqlRefund(order, r)),
+    agreements: (args: { first?: number; after?: string }) =>
+      connection(
+        order.edits.map((edit) => ({
+          __typename: "OrderEditAgreement",
+          id: `gid://shopify/SalesAgreement/${edit.id}`,
+          happenedAt: edit.happenedAt,
+          reason: "ORDER_EDIT",
+          sales: (salesArgs: { first?: number; after?: string }) =>
+            connection(
+              edit.sales.map((sale) => ({
+                __typename: "ProductSale",
+                id: `gid://shopify/Sale/${sale.id}`,
+                actionType: sale.actionType,
+                lineType: "PRODUCT",
+                quantity: sale.quantity,
+                lineItem: { id: `gid://shopify/LineItem/${sale.line.id}`, sku: sale.line.sku, title: sale.line.title, name: sale.line.title },
+                totalAmount: gqlMoney(sale.amount, order),
+                totalTaxAmount: gqlMoney(sale.tax, order),
+                taxes: [],
+              })),
+              salesArgs,
+            ),
+        })),
+        args,
+      ),
     fulfillments: (args: { first?: number }) =>
       order.fulfillments.slice(0, args.first ?? order.fulfillments.length).map((f) => ({
         id: `gid://shopify/Fulfillment/${f.id}`,

@@ -7,6 +7,7 @@
 //   POST /_control/customers                  {shop, id?, email, firstName, lastName, phone?, locale?}
 //   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, totals}
 //   POST /_control/orders/:id/status          {shop, financialStatus?, fulfillmentStatus?, cancelled?}
+//   POST /_control/orders/:id/edits           {shop, edit: {add?: [SeedLine], remove?: [{index, quantity}]}} → the orders/edited payload
 //   POST /_control/orders/:id/fulfillments    {shop, fulfillment: {lines: [{index, quantity}]}} → {id, name, orderFulfillmentStatus}
 //   POST /_control/orders/:id/refunds         {shop, refund: {lines?: [{index, quantity}], shipping?, amount?, transactionStatus?}} → the refunds/create payload
 //   POST /_control/webhooks                   {shop, topic, orderId?, customerId?, payload?, eventId?, times?, concurrent?}
@@ -33,6 +34,9 @@ import {
   type SeedRefund,
   computeRefund,
   computeFulfillment,
+  applyEdit,
+  type SeedEdit,
+  type StoredEdit,
   type SeedFulfillment,
   gqlRefund,
   restRefund,
@@ -183,6 +187,32 @@ export class ShopifyAdminSimulator {
     order.financialStatus = refunded >= order.totals.total.shop ? "refunded" : "partially_refunded";
     order.updatedAt = new Date().toISOString();
     return refund;
+  }
+
+  /** An order edit (lines added, units taken off), as Shopify records it: an OrderEditAgreement. */
+  editOrder(domain: string, orderId: number, seed: SeedEdit) {
+    return applyEdit(this.order(domain, orderId), seed);
+  }
+
+  /** The orders/edited webhook payload of an edit. */
+  editPayload(domain: string, orderId: number, edit: StoredEdit) {
+    const added = edit.sales.filter((sale) => sale.quantity > 0);
+    const removed = edit.sales.filter((sale) => sale.quantity < 0);
+    return {
+      order_edit: {
+        id: edit.id,
+        order_id: orderId,
+        app_id: null,
+        created_at: edit.happenedAt,
+        committed_at: edit.happenedAt,
+        notify_customer: false,
+        staff_note: "",
+        line_items: {
+          additions: added.map((sale) => ({ id: sale.line.id, delta: sale.quantity })),
+          removals: removed.map((sale) => ({ id: sale.line.id, delta: -sale.quantity })),
+        },
+      },
+    };
   }
 
   /** A fulfilment of some units; the order's fulfilment status follows (partial, then fulfilled). */
@@ -434,6 +464,11 @@ export class ShopifyAdminSimulator {
     if (status) {
       const order = this.setOrderStatus(body.shop, Number(status[1]), body);
       return sendJson(res, 200, { id: order.id, financialStatus: order.financialStatus, fulfillmentStatus: order.fulfillmentStatus, cancelledAt: order.cancelledAt });
+    }
+    const edit = /^POST \/_control\/orders\/(\d+)\/edits$/.exec(route);
+    if (edit) {
+      const made = this.editOrder(body.shop, Number(edit[1]), body.edit ?? {});
+      return sendJson(res, 201, this.editPayload(body.shop, Number(edit[1]), made));
     }
     const fulfillment = /^POST \/_control\/orders\/(\d+)\/fulfillments$/.exec(route);
     if (fulfillment) {

@@ -261,6 +261,7 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
         : null,
       currency: input.plan.currency,
       isB2B: o.company !== null,
+      vatNumber: o.company?.vatId ?? null,
     },
     linkedExternalId: link?.externalId ?? null,
   }).catch(async (error: unknown) => {

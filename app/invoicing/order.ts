@@ -60,7 +60,8 @@ export type NormalizedOrder = {
   locale: string | null;
   email: string | null;
   customer: { id: string; email: string | null; firstName: string | null; lastName: string | null } | null;
-  company: { id: string; name: string; externalId: string | null; locationId: string; locationName: string } | null;
+  /** A B2B order's company, with the VAT number (tax registration id) of the location that ordered. */
+  company: { id: string; name: string; externalId: string | null; locationId: string; locationName: string; vatId?: string | null } | null;
   billingAddress: Address | null;
   shippingAddress: Address | null;
   lines: OrderLine[];
@@ -140,7 +141,7 @@ export const gqlOrder = z.object({
       z.object({
         __typename: z.literal("PurchasingCompany"),
         company: z.object({ id: z.string(), name: z.string(), externalId: z.string().nullable() }),
-        location: z.object({ id: z.string(), name: z.string() }),
+        location: z.object({ id: z.string(), name: z.string(), taxSettings: z.object({ taxRegistrationId: z.string().nullable() }).nullish() }),
       }),
       z.object({ __typename: z.literal("Customer") }),
     ])
@@ -215,6 +216,7 @@ export function orderFromAdminApi(input: unknown, mode: CurrencyMode = "shop"): 
           externalId: company.company.externalId,
           locationId: company.location.id.split("/").pop()!,
           locationName: company.location.name,
+          vatId: company.location.taxSettings?.taxRegistrationId ?? null,
         }
       : null,
     billingAddress: o.billingAddress ? { ...o.billingAddress, countryCode: o.billingAddress.countryCodeV2 } : null,

@@ -31,6 +31,8 @@ export type CustomerInput = {
   address: { address1: string | null; city: string | null; zip: string | null; countryCode: string | null } | null;
   currency: string;
   isB2B: boolean;
+  /** A B2B buyer's VAT number (the company location's tax registration id), where Shopify has it. */
+  vatNumber?: string | null;
 };
 
 export type CustomerRef = { externalId: string; matchedBy: "email" | "name" | "link" | "collective" | "created" };

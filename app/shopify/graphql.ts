@@ -87,7 +87,7 @@ export const ORDER_FOR_INVOICE = /* GraphQL */ `
         __typename
         ... on PurchasingCompany {
           company { id name externalId }
-          location { id name }
+          location { id name taxSettings { taxRegistrationId } }
           contact { id }
         }
       }

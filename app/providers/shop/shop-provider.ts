@@ -102,14 +102,9 @@ export function shopDbError(error: unknown, doing: string): unknown {
 /** Thrown inside the transaction to roll back a number taken for a document another attempt finalized first. */
 class AlreadyFinal extends Error {}
 
-/**
- * The buyer's VAT number, where the caller gives one. CustomerInput has no field for it yet (the order
- * model does not read the B2B company location's tax registration id); once it carries `vatNumber`,
- * it is printed.
- */
+/** The B2B buyer's VAT number (the company location's tax registration id), where Shopify has one. */
 function vatNumberOf(customer: CustomerInput): string | null {
-  const value = (customer as CustomerInput & { vatNumber?: unknown }).vatNumber;
-  return typeof value === "string" && value.trim() ? value.trim() : null;
+  return customer.vatNumber?.trim() || null;
 }
 
 export function createShopProvider(input: { settings: ShopSettings; runtime?: ProviderRuntime; hooks?: ShopProviderHooks }): AccountingProvider {

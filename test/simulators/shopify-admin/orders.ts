@@ -34,7 +34,7 @@ export type SeedLine = {
 
 export type SeedShipping = { title: string; price: string; taxRate?: string; taxTitle?: string; discount?: string };
 
-export type SeedCompany = { id: number; name: string; locationId: number; locationName: string; externalId?: string | null; contactId?: number };
+export type SeedCompany = { id: number; name: string; locationId: number; locationName: string; externalId?: string | null; contactId?: number; vatId?: string | null };
 
 export type SeedOrder = {
   id?: number;
@@ -654,7 +654,11 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
       ? {
           __typename: "PurchasingCompany",
           company: { id: `gid://shopify/Company/${seed.company.id}`, name: seed.company.name, externalId: seed.company.externalId ?? null },
-          location: { id: `gid://shopify/CompanyLocation/${seed.company.locationId}`, name: seed.company.locationName },
+          location: {
+            id: `gid://shopify/CompanyLocation/${seed.company.locationId}`,
+            name: seed.company.locationName,
+            taxSettings: { taxRegistrationId: seed.company.vatId ?? null, taxExempt: false, taxExemptions: [] },
+          },
           contact: seed.company.contactId ? { id: `gid://shopify/CompanyContact/${seed.company.contactId}` } : null,
         }
       : customer

@@ -22,6 +22,10 @@ export default defineConfig({
       },
     }),
   ],
-  ssr: { noExternal: ["@shopify/polaris"] },
+  // Polaris must be one module instance on each side: the app's pages and shopify-app-remix's AppProvider
+  // (which provides Polaris's i18n context) are bundled together on the server, and pre-bundled together
+  // in the browser (else a late re-optimisation loads a second React: "Invalid hook call").
+  ssr: { noExternal: ["@shopify/polaris", "@shopify/shopify-app-remix"] },
+  optimizeDeps: { include: ["@shopify/polaris", "@shopify/app-bridge-react", "@shopify/shopify-app-remix/react", "react", "react-dom", "react-dom/client"] },
   build: { assetsInlineLimit: 0 },
 });

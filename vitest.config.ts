@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: "sqlite",
-          include: ["test/unit/**/*.test.ts", "test/contract/**/*.test.ts", "test/integration/**/*.test.ts"],
+          include: ["test/unit/**/*.test.ts", "test/contract/**/*.test.ts", "test/integration/**/*.test.ts", "test/browser/**/*.test.ts"],
           globalSetup: ["test/setup/global-setup.ts"],
           setupFiles: ["test/setup/database.ts"],
           env: { IB_TEST_DB: "sqlite" },

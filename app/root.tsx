@@ -1,4 +1,7 @@
+import type { MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+
+export const meta: MetaFunction = () => [{ title: "Invoice Bridge" }];
 
 export default function App() {
   return (

@@ -80,7 +80,18 @@ class NoSessionForWebhooks implements SessionStorage {
 const webhookIntakeApp = shopifyApp({ ...baseConfig, sessionStorage: new NoSessionForWebhooks() });
 
 export default shopify;
-export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+/**
+ * Shopify's document headers, among them the CSP that lets only the shop's admin frame the app. The
+ * sandbox's stand-in admin frames it from the app's own origin (the one this request came to), so there,
+ * and only there, that origin is added to frame-ancestors.
+ */
+export function addDocumentResponseHeaders(request: Request, headers: Headers) {
+  shopify.addDocumentResponseHeaders(request, headers);
+  const csp = headers.get("Content-Security-Policy");
+  if (config.IB_SANDBOX && csp?.includes("frame-ancestors")) {
+    headers.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${new URL(request.url).origin}`));
+  }
+}
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;

@@ -331,6 +331,7 @@ async function main() {
   }
   step("Running");
   console.log(`  App:            ${server.url}`);
+  console.log(`  Admin:          ${server.url}/sandbox/admin?shop=${SHOP}  (a stand-in for the Shopify admin: open it in a browser)`);
   console.log(`  Shopify:        ${simulatorUrl} (control API: README, "Testing"; shops ${shops.join(", ")})`);
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);

@@ -1,52 +1,111 @@
-// The first admin page: what the app received lately. The full admin (onboarding, connections, rules,
-// the sync log with retry) comes with issue 6.
+// The dashboard: documents made today and this week, the failures that need the merchant, the
+// connection's health, and the verification banner.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
+import { loadDashboard } from "../admin/dashboard.server";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const entries = await db.syncLogEntry.findMany({
-    where: { shopDomain: session.shop },
-    orderBy: { createdAt: "desc" },
-    take: 50,
-  });
-  return {
-    entries: entries.map((e) => ({ id: e.id, at: e.createdAt.toISOString(), status: e.status, message: e.message })),
-  };
+  return loadDashboard(db, session.shop);
 };
 
-const tone = { done: "success", failed: "critical", retrying: "warning", skipped: "attention", queued: "info", info: "info" } as const;
-
-export default function Index() {
-  const { entries } = useLoaderData<typeof loader>();
+function Figure({ label, value, hint }: { label: string; value: number; hint?: string }) {
   return (
-    <Page title="Invoice Bridge">
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="heading2xl">
+          {value}
+        </Text>
+        {hint ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {hint}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Dashboard() {
+  const { documents, failures, failureCount, connection, verification } = useLoaderData<typeof loader>();
+  return (
+    <Page title="Dashboard">
       <BlockStack gap="400">
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              Sync log
-            </Text>
-            {entries.length === 0 ? (
-              <Text as="p">Nothing yet. New orders appear here as Shopify sends them.</Text>
-            ) : (
-              <DataTable
-                columnContentTypes={["text", "text", "text"]}
-                headings={["When", "Status", "What happened"]}
-                rows={entries.map((e) => [
-                  new Date(e.at).toLocaleString(),
-                  <Badge key={e.id} tone={tone[e.status as keyof typeof tone] ?? "info"}>
-                    {e.status}
-                  </Badge>,
-                  e.message,
-                ])}
-              />
-            )}
-          </BlockStack>
-        </Card>
+        {verification.state === "running" ? (
+          <Banner tone="info" title={`Verification period: drafts only until ${verification.endsOn}`}>
+            <p>Check the drafts in your accounting system. Automatic booking starts after the period, once you confirm it in Rules.</p>
+          </Banner>
+        ) : verification.state === "awaiting-confirmation" ? (
+          <Banner tone="warning" title="Automatic booking is waiting for you">
+            <p>The verification period is over. Confirm automatic booking in Rules; until then, invoices stay drafts.</p>
+          </Banner>
+        ) : null}
+        <Layout>
+          <Layout.Section>
+            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+              <Figure label="Invoices today" value={documents.today} />
+              <Figure label="Invoices, last 7 days" value={documents.last7Days} />
+              <Figure label="Credit notes, last 7 days" value={documents.creditNotesLast7Days} />
+            </InlineGrid>
+          </Layout.Section>
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Needs your attention
+                  </Text>
+                  <Badge tone={failureCount > 0 ? "critical" : "success"}>{failureCount > 0 ? `${failureCount} failed` : "Nothing failed"}</Badge>
+                </InlineStack>
+                {failures.length === 0 ? (
+                  <Text as="p">Every order the app handled ended as a document, or was skipped for a reason you chose.</Text>
+                ) : (
+                  <BlockStack gap="200">
+                    {failures.map((f) => (
+                      <Box key={f.id} padding="300" background="bg-surface-critical" borderRadius="200">
+                        <BlockStack gap="100">
+                          <Text as="p" fontWeight="semibold">
+                            {f.orderName ?? "Task"}
+                          </Text>
+                          <Text as="p">{f.message}</Text>
+                        </BlockStack>
+                      </Box>
+                    ))}
+                    <Link url="/app/log?status=failed">See all failures and retry them in the sync log</Link>
+                  </BlockStack>
+                )}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Accounting system
+                </Text>
+                {connection ? (
+                  <>
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="p" fontWeight="semibold">
+                        {connection.name}
+                      </Text>
+                      <Badge tone={connection.status === "active" ? "success" : "critical"}>{connection.status === "active" ? "Connected" : "Paused"}</Badge>
+                    </InlineStack>
+                    {connection.message ? <Text as="p">{connection.message}</Text> : null}
+                  </>
+                ) : (
+                  <Text as="p">No accounting system is connected yet. Start with onboarding.</Text>
+                )}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        </Layout>
       </BlockStack>
     </Page>
   );

@@ -1,0 +1,77 @@
+// Browser tests: the app's production build on a real port, in sandbox mode, opened in Debian's chromium
+// through the sandbox's stand-in for the Shopify admin (app/sandbox), exactly as a merchant would see it.
+// Without chromium the suite is skipped with the reason; under CI=true it fails instead (.ci/run installs it).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { describe, expect } from "vitest";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const browserMissing = fs.existsSync(CHROMIUM) ? null : `Debian's chromium is not installed at ${CHROMIUM}`;
+if (browserMissing && process.env.CI === "true") throw new Error(`Browser tests cannot run under CI: ${browserMissing}`);
+
+export const describeWithBrowser: typeof describe = Object.assign(
+  (name: string, fn: () => void) => describe.skipIf(Boolean(browserMissing))(browserMissing ? `${name} (SKIPPED: ${browserMissing})` : name, fn),
+  describe,
+) as typeof describe;
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const SCREENSHOTS = path.join(root, "test-results/screenshots");
+
+/** Builds the app (vite build, a few seconds) and serves it in production mode on a free port. */
+export async function startApp(): Promise<{ url: string; close: () => Promise<void> }> {
+  execFileSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], { cwd: root, stdio: "ignore" });
+  const { startServer } = await import("../../server");
+  const server = await startServer({ port: 0, host: "127.0.0.1", production: true });
+  return { url: server.url, close: () => server.close() };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A page as a merchant's browser (the app turns away requests that look like bots), with no way out to the internet. */
+export async function merchantPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+  });
+  await page.route((url) => url.hostname !== "127.0.0.1", (route) => route.abort());
+  return page;
+}
+
+/** Opens an app page in the stand-in admin and returns the app's frame once the page has rendered. */
+export async function openAdmin(page: Page, appUrl: string, shop: string, appPath = "/app"): Promise<Frame> {
+  await page.goto(`${appUrl}/sandbox/admin?${new URLSearchParams({ shop, page: appPath })}`);
+  const frame = page.frameLocator('iframe[name="app-iframe"]');
+  try {
+    await frame.locator(".Polaris-Page").first().waitFor({ timeout: 15_000 });
+  } catch (error) {
+    const text = await frame.locator("body").innerText({ timeout: 1000 }).catch(() => "(no body)");
+    throw new Error(`the app's page did not render in the stand-in admin; the frame shows: ${text.slice(0, 500)}`, { cause: error });
+  }
+  return page.frame({ name: "app-iframe" })!;
+}
+
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical violations on the frame's page. */
+export async function seriousAccessibilityViolations(frame: Frame): Promise<Array<{ id: string; impact: string; help: string; nodes: number }>> {
+  await frame.addScriptTag({ content: axeSource });
+  const result = (await frame.evaluate(() => (window as unknown as { axe: { run: () => Promise<unknown> } }).axe.run())) as {
+    violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }>;
+  };
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+}
+
+export { expect };

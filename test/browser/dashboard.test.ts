@@ -43,7 +43,7 @@ describeWithBrowser("dashboard (browser)", () => {
     expect(text).toContain("e-conomic refused the app's access.");
     await screenshot(page, "dashboard");
     expect(await seriousAccessibilityViolations(frame)).toEqual([]);
-  });
+  }, 60_000);
 
   it("refuses the app without a valid session token (no frame, no Shopify)", async () => {
     const answer = await fetch(`${app.url}/app?embedded=1&shop=${SHOP}&id_token=forged`, { headers: { "User-Agent": "Mozilla/5.0 Chrome/156" } });

@@ -6,7 +6,7 @@ import { startWorkerThread, type WorkerThreadHandle } from "../../app/jobs/worke
 
 let handle: WorkerThreadHandle | undefined;
 
-async function waitFor<T>(probe: () => Promise<T | undefined | null>, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(probe: () => Promise<T | undefined | null>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -64,7 +64,7 @@ describeWithDb("the embedded worker thread", () => {
     expect(job.attempts).toBe(1);
     const entry = await db.syncLogEntry.findFirstOrThrow({ where: { orderName: "#7002", message: { contains: "ready for" } } });
     expect(entry.message).toContain("Order #7002: ready for an invoice draft");
-  }, 30_000);
+  }, 60_000);
 
   it("is not started when WORKER=off", () => {
     process.env.WORKER = "off";

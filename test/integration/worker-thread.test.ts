@@ -49,7 +49,7 @@ describeWithDb("the embedded worker thread", () => {
     // AND stopping it ends the thread (twice is harmless)
     await started!.stop();
     await started!.stop();
-  }, 30_000);
+  }, 60_000);
 
   it.skipIf(Boolean(inject("redisSkipReason")))("runs on BullMQ when QUEUE=bullmq: the commit reaches Redis, the thread runs the job", async () => {
     process.env.QUEUE = "bullmq";

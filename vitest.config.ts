@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects over real databases: every test on SQLite, and the database suites again on PostgreSQL.
+// Projects over real databases: every test on SQLite, the database suites again on PostgreSQL, and the
+// browser tests (the admin in Debian's chromium) on SQLite.
 // Without a PostgreSQL server the second project says it is skipped and why (under CI=true it fails).
 export default defineConfig({
   test: {
@@ -10,10 +11,23 @@ export default defineConfig({
       {
         test: {
           name: "sqlite",
-          include: ["test/unit/**/*.test.ts", "test/contract/**/*.test.ts", "test/integration/**/*.test.ts", "test/browser/**/*.test.ts"],
+          include: ["test/unit/**/*.test.ts", "test/contract/**/*.test.ts", "test/integration/**/*.test.ts"],
           globalSetup: ["test/setup/global-setup.ts"],
           setupFiles: ["test/setup/database.ts"],
           env: { IB_TEST_DB: "sqlite" },
+        },
+      },
+      {
+        // The admin in a real browser: the app built once, then one file at a time, after the other
+        // projects (npm test runs it second), so that its build and browser do not crowd the timing tests.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/setup/global-setup.ts", "test/setup/browser-build.ts"],
+          setupFiles: ["test/setup/database.ts"],
+          env: { IB_TEST_DB: "sqlite" },
+          fileParallelism: false,
+          testTimeout: 60_000,
         },
       },
       {

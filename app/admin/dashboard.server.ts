@@ -3,6 +3,7 @@
 // booking back (the banner every page shows until the merchant confirms).
 import type { Db } from "../db.server";
 import { readShopSettings } from "../invoicing/settings";
+import { bookingConfirmed } from "../invoicing/rules";
 import { NAMES } from "../providers/registry";
 import type { ProviderType } from "../providers/provider";
 
@@ -22,8 +23,9 @@ export type Dashboard = {
 /** Where automatic booking stands: held back during the verification period, and until the merchant confirms. */
 export function verificationOf(shop: { verificationStartedAt: Date; settings: string } | null, now: Date): Verification {
   const rules = readShopSettings(shop?.settings).rules;
-  const endsOn = new Date((shop?.verificationStartedAt ?? now).getTime() + rules.verificationDays * 86_400_000);
-  if (rules.bookingConfirmedAt) return { state: "confirmed" };
+  const startedAt = shop?.verificationStartedAt ?? now;
+  const endsOn = new Date(startedAt.getTime() + rules.verificationDays * 86_400_000);
+  if (bookingConfirmed(rules, startedAt)) return { state: "confirmed" };
   if (now < endsOn) return { state: "running", endsOn: endsOn.toISOString().slice(0, 10) };
   return { state: "awaiting-confirmation" };
 }

@@ -94,15 +94,17 @@ export function decide(input: {
   if (gateway) {
     return { action: "create", kind: "draft", reasons: [`A draft only: orders paid with '${gateway}' are never booked automatically (your settings).`] };
   }
-  const verificationEnds = new Date(input.verificationStartedAt.getTime() + rules.verificationDays * 86_400_000);
-  if (now < verificationEnds) {
-    return {
-      action: "create",
-      kind: "draft",
-      reasons: [`A draft only: the verification period runs until ${verificationEnds.toISOString().slice(0, 10)}; check the drafts, then confirm automatic booking in the settings.`],
-    };
-  }
-  if (!rules.bookingConfirmedAt) {
+  // The merchant's confirmation ("Start automatic booking", after checking the drafts) ends the
+  // verification period; one given before this period began (an earlier install) does not count.
+  if (!bookingConfirmed(rules, input.verificationStartedAt)) {
+    const verificationEnds = new Date(input.verificationStartedAt.getTime() + rules.verificationDays * 86_400_000);
+    if (now < verificationEnds) {
+      return {
+        action: "create",
+        kind: "draft",
+        reasons: [`A draft only: the verification period runs until ${verificationEnds.toISOString().slice(0, 10)}; check the drafts, then confirm automatic booking in the settings.`],
+      };
+    }
     return {
       action: "create",
       kind: "draft",
@@ -110,4 +112,9 @@ export function decide(input: {
     };
   }
   return { action: "create", kind: "invoice", reasons: ["A booked invoice: the order meets your criteria."] };
+}
+
+/** Whether the merchant confirmed automatic booking during this verification period (or after it). */
+export function bookingConfirmed(rules: Pick<InvoicingRules, "bookingConfirmedAt">, verificationStartedAt: Date): boolean {
+  return rules.bookingConfirmedAt !== null && new Date(rules.bookingConfirmedAt).getTime() >= verificationStartedAt.getTime();
 }

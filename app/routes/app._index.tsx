@@ -2,7 +2,7 @@
 // connection's health, and the verification banner.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
 import { loadDashboard } from "../admin/dashboard.server";
 import { authenticate } from "../shopify.server";
@@ -33,19 +33,10 @@ function Figure({ label, value, hint }: { label: string; value: number; hint?: s
 }
 
 export default function Dashboard() {
-  const { documents, failures, failureCount, connection, verification } = useLoaderData<typeof loader>();
+  const { documents, failures, failureCount, connection } = useLoaderData<typeof loader>();
   return (
     <Page title="Dashboard">
       <BlockStack gap="400">
-        {verification.state === "running" ? (
-          <Banner tone="info" title={`Verification period: drafts only until ${verification.endsOn}`}>
-            <p>Check the drafts in your accounting system. Automatic booking starts after the period, once you confirm it in Rules.</p>
-          </Banner>
-        ) : verification.state === "awaiting-confirmation" ? (
-          <Banner tone="warning" title="Automatic booking is waiting for you">
-            <p>The verification period is over. Confirm automatic booking in Rules; until then, invoices stay drafts.</p>
-          </Banner>
-        ) : null}
         <Layout>
           <Layout.Section>
             <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">

@@ -1,7 +1,6 @@
 // Browser tests: the app's production build on a real port, in sandbox mode, opened in Debian's chromium
 // through the sandbox's stand-in for the Shopify admin (app/sandbox), exactly as a merchant would see it.
 // Without chromium the suite is skipped with the reason; under CI=true it fails instead (.ci/run installs it).
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -20,9 +19,8 @@ export const describeWithBrowser: typeof describe = Object.assign(
 const root = path.resolve(import.meta.dirname, "../..");
 export const SCREENSHOTS = path.join(root, "test-results/screenshots");
 
-/** Builds the app (vite build, a few seconds) and serves it in production mode on a free port. */
+/** Serves the app's production build (made once by test/setup/browser-build.ts) on a free port. */
 export async function startApp(): Promise<{ url: string; close: () => Promise<void> }> {
-  execFileSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], { cwd: root, stdio: "ignore" });
   const { startServer } = await import("../../server");
   const server = await startServer({ port: 0, host: "127.0.0.1", production: true });
   return { url: server.url, close: () => server.close() };

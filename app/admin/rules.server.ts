@@ -1,0 +1,77 @@
+// The Rules page's data: the shop's invoicing rules and document settings, the payment gateways seen in
+// its recent orders (to pick those never booked automatically), saving them (validated, in words), and the
+// merchant's "Start automatic booking" confirmation, which ends the verification period.
+import { z } from "zod";
+import type { Db } from "../db.server";
+import { PermanentError } from "../lib/errors";
+import { readShopSettings } from "../invoicing/settings";
+
+const RULES_FORM = z.object({
+  trigger: z.enum(["created", "paid", "fulfilled", "manual"], { error: "choose when a document is made" }),
+  documentKind: z.enum(["draft", "invoice"], { error: "choose drafts or booked invoices" }),
+  neverBookGateways: z.array(z.string().trim().min(1)).max(50),
+  verificationDays: z.coerce.number({ error: "the verification period is a number of days" }).int().min(0, { error: "the verification period cannot be negative" }).max(365, { error: "the verification period is at most 365 days" }),
+  perFulfillment: z.boolean(),
+  currencyMode: z.enum(["shop", "presentment"]),
+  shippingProductNumber: z.string().trim().min(1, { error: "the shipping product number cannot be empty" }).max(40),
+  refundProductNumber: z.string().trim().min(1, { error: "the refund product number cannot be empty" }).max(40),
+  roundingToleranceMinor: z.coerce.number({ error: "the rounding tolerance is a number of minor units" }).int().min(0).max(100, { error: "the rounding tolerance is at most 100 minor units" }),
+});
+export type RulesForm = z.infer<typeof RULES_FORM>;
+
+export async function loadRules(db: Db, shopDomain: string) {
+  const shop = await db.shop.findUnique({ where: { shopDomain } });
+  const settings = readShopSettings(shop?.settings);
+  // The gateways of the shop's recent orders, as Shopify named them in its notifications.
+  const deliveries = await db.webhookDelivery.findMany({ where: { shopDomain, topic: { startsWith: "ORDERS_" } }, orderBy: { receivedAt: "desc" }, take: 200, select: { payload: true } });
+  const seen = new Set<string>();
+  for (const d of deliveries) {
+    try {
+      for (const g of (JSON.parse(d.payload) as { payment_gateway_names?: unknown }).payment_gateway_names as string[] ?? []) if (typeof g === "string") seen.add(g);
+    } catch {
+      // a payload that is not JSON names no gateway
+    }
+  }
+  for (const g of settings.rules.neverBookGateways) seen.add(g);
+  const form: RulesForm = {
+    trigger: settings.rules.trigger,
+    documentKind: settings.rules.documentKind,
+    neverBookGateways: settings.rules.neverBookGateways,
+    verificationDays: settings.rules.verificationDays,
+    perFulfillment: settings.rules.perFulfillment ?? false,
+    currencyMode: settings.currencyMode,
+    shippingProductNumber: settings.shippingProductNumber,
+    refundProductNumber: settings.refundProductNumber,
+    roundingToleranceMinor: settings.roundingToleranceMinor,
+  };
+  return { form, gateways: [...seen].sort(), bookingConfirmedAt: settings.rules.bookingConfirmedAt };
+}
+
+/** Saves the form into Shop.settings, keeping what the form does not show; a wrong value is refused field by field. */
+export async function saveRules(db: Db, shopDomain: string, input: unknown): Promise<RulesForm> {
+  const parsed = RULES_FORM.safeParse(input);
+  if (!parsed.success) {
+    throw new PermanentError("rules_invalid", `The rules were not saved: ${parsed.error.issues.map((i) => i.message).join("; ")}.`);
+  }
+  const shop = await db.shop.findUnique({ where: { shopDomain } });
+  const current = shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
+  const { currencyMode, shippingProductNumber, refundProductNumber, roundingToleranceMinor, ...rules } = parsed.data;
+  const next = {
+    ...current,
+    rules: { ...((current.rules as Record<string, unknown>) ?? {}), ...rules },
+    currencyMode,
+    shippingProductNumber,
+    refundProductNumber,
+    roundingToleranceMinor,
+  };
+  await db.shop.upsert({ where: { shopDomain }, update: { settings: JSON.stringify(next) }, create: { shopDomain, settings: JSON.stringify(next) } });
+  return parsed.data;
+}
+
+/** "Start automatic booking": the merchant has checked the drafts; booking starts now. */
+export async function confirmBooking(db: Db, shopDomain: string, now = new Date()) {
+  const shop = await db.shop.findUnique({ where: { shopDomain } });
+  const current = shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
+  const next = { ...current, rules: { ...((current.rules as Record<string, unknown>) ?? {}), bookingConfirmedAt: now.toISOString() } };
+  await db.shop.upsert({ where: { shopDomain }, update: { settings: JSON.stringify(next) }, create: { shopDomain, settings: JSON.stringify(next) } });
+}

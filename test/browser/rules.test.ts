@@ -1,0 +1,54 @@
+// Rules in the stand-in admin: the verification banner on every page while the period runs, the merchant
+// starts automatic booking after checking the drafts, and the banner is gone; rules are saved.
+import { afterAll, beforeAll, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { testDb } from "../helpers/db";
+import { describeWithBrowser, expect, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
+import { readShopSettings } from "../../app/invoicing/settings";
+
+const SHOP = "browser-rules.myshopify.com";
+let app: { url: string; close: () => Promise<void> };
+let browser: Browser;
+
+describeWithBrowser("rules and the verification banner (browser)", () => {
+  beforeAll(async () => {
+    const db = await testDb();
+    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "sandbox", isOnline: false, accessToken: "shpat_rules", scope: "write_orders,read_customers" } });
+    await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date(), settings: JSON.stringify({ rules: { verificationDays: 14 } }) } });
+    await db.webhookDelivery.create({
+      data: { shopDomain: SHOP, topic: "ORDERS_PAID", dedupeKey: "d1", webhookId: "w1", apiVersion: "2026-10", payload: JSON.stringify({ id: 1, payment_gateway_names: ["shopify_payments", "Bank transfer"] }) },
+    });
+    app = await startApp();
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("shows the banner on every page; 'Start automatic booking' ends it; the rules save", async () => {
+    const page = await merchantPage(browser);
+    let frame = await openAdmin(page, app.url, SHOP, "/app/rules");
+    await frame.getByText("Verification period: drafts only until").waitFor();
+    expect(await frame.getByRole("checkbox", { name: "Bank transfer" }).count()).toBe(1);
+    await screenshot(page, "rules");
+    expect(await seriousAccessibilityViolations(frame)).toEqual([]);
+
+    // the merchant excludes bank transfers from booking and saves
+    await frame.getByRole("checkbox", { name: "Bank transfer" }).check({ force: true });
+    await frame.getByRole("button", { name: "Save rules" }).click();
+    await frame.getByText("Rules saved.").waitFor();
+    const db = await testDb();
+    expect(readShopSettings((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings).rules.neverBookGateways).toEqual(["Bank transfer"]);
+
+    // the banner stands on the dashboard too; the merchant starts automatic booking there
+    frame = await openAdmin(page, app.url, SHOP, "/app");
+    await frame.getByRole("button", { name: "Start automatic booking" }).click();
+    await frame.getByRole("button", { name: "Yes, start automatic booking" }).click();
+    await expect.poll(() => frame.getByText("Verification period: drafts only until").count(), { timeout: 15_000 }).toBe(0);
+    expect(readShopSettings((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings).rules.bookingConfirmedAt).not.toBeNull();
+    frame = await openAdmin(page, app.url, SHOP, "/app/log");
+    expect(await frame.getByText("Verification period").count()).toBe(0);
+    await screenshot(page, "after-confirmation");
+  }, 90_000);
+});

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import { PermanentError } from "../lib/errors";
 import { readShopSettings } from "../invoicing/settings";
+import { writeSyncLog } from "../sync-log/sync-log.server";
 
 const RULES_FORM = z.object({
   trigger: z.enum(["created", "paid", "fulfilled", "manual"], { error: "choose when a document is made" }),
@@ -74,4 +75,6 @@ export async function confirmBooking(db: Db, shopDomain: string, now = new Date(
   const current = shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
   const next = { ...current, rules: { ...((current.rules as Record<string, unknown>) ?? {}), bookingConfirmedAt: now.toISOString() } };
   await db.shop.upsert({ where: { shopDomain }, update: { settings: JSON.stringify(next) }, create: { shopDomain, settings: JSON.stringify(next) } });
+  // The log keeps when booking started, for whoever later asks why an invoice was booked, not drafted.
+  await writeSyncLog(db, { shopDomain, status: "info", message: "Automatic booking started: orders that meet your rules are now booked, not only drafted." });
 }

@@ -45,6 +45,7 @@ describeWithDb("the Rules page's loader and action", () => {
     const rulesNow = async () => readShopSettings((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings).rules;
     expect(decide({ order, rules: await rulesNow(), request: { by: "automatic" }, verificationStartedAt: startedAt, now })).toMatchObject({ kind: "draft" });
     await confirmBooking(db, SHOP, now);
+    expect((await db.syncLogEntry.findFirstOrThrow()).message).toBe("Automatic booking started: orders that meet your rules are now booked, not only drafted.");
     expect(decide({ order, rules: await rulesNow(), request: { by: "automatic" }, verificationStartedAt: startedAt, now })).toMatchObject({ kind: "invoice" });
   });
 });

@@ -1,7 +1,8 @@
-// npx tsx scripts/bench-own-invoice.ts [-- --runs 20 --lines 10]
+// npx tsx scripts/bench-own-invoice.ts [-- --runs 20 --lines 10 --out invoice.pdf]
 // The figures of the shop's own invoice: the time to render one PDF (the median of N renders of the same
 // invoice, after one warm-up render that loads the fonts and compiles the code) and the PDF's size, for a
 // 10-line invoice and, for scale, a 250-line one. Rendering only: no database, no disk.
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { PDFDocument } from "pdf-lib";
 import { contentFromPlan, type OwnInvoiceContent } from "../app/providers/shop/own-invoice-content";
@@ -10,7 +11,7 @@ import { DEFAULT_PLAN_OPTIONS, planDocument } from "../app/invoicing/plan";
 import type { NormalizedOrder } from "../app/invoicing/order";
 import { divideRounded, parseRatio } from "../app/lib/money";
 
-const { values: args } = parseArgs({ options: { runs: { type: "string", default: "20" }, lines: { type: "string", default: "10" } } });
+const { values: args } = parseArgs({ options: { runs: { type: "string", default: "20" }, lines: { type: "string", default: "10" }, out: { type: "string" } } });
 const runs = Number(args.runs);
 
 /** A B2B invoice in Danish with `lines` goods at 25% and 12%, names in three scripts. */
@@ -50,6 +51,8 @@ function invoice(lines: number): OwnInvoiceContent {
 async function measure(lines: number, n: number) {
   const content = invoice(lines);
   const bytes = await renderOwnInvoicePdf(content, { number: "INV-2026-1" });
+  // To look at it: the rendered invoice, written where --out says.
+  if (args.out && lines === Number(args.lines)) writeFileSync(args.out, bytes);
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = process.hrtime.bigint();

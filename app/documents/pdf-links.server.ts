@@ -4,10 +4,8 @@
 // can be opened in a new tab or handed to a browser download. Whoever may see the document decides
 // before a link is made (the admin's session; the buyer's customer-account token).
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
-import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
+import { storedPdfOrNull } from "../mail/document-pdf";
 import { env } from "../lib/env.server";
 
 export type PdfAudience = "admin" | "buyer";
@@ -54,9 +52,9 @@ export function checkPdfLink(input: { documentId: string; params: URLSearchParam
 /** The stored PDF when it is there and unchanged (its hash), else null: the caller fetches it again. */
 export async function readStoredDocumentPdf(db: Db, documentId: string, dataDir: string): Promise<{ bytes: Buffer; name: string } | null> {
   const row = await db.document.findUnique({ where: { id: documentId } });
-  if (!row?.pdfPath || !row.pdfSha256) return null;
-  const bytes = await fs.readFile(path.join(dataDir, row.pdfPath)).catch(() => null);
-  if (!bytes || createHash("sha256").update(bytes).digest("hex") !== row.pdfSha256) return null;
+  if (!row) return null;
+  const bytes = await storedPdfOrNull({ dataDir, documentId, invoiceNumber: row.number ?? row.id, pdfPath: row.pdfPath, pdfSha256: row.pdfSha256 });
+  if (!bytes) return null;
   const kind = row.kind === "creditNote" ? "Credit-note" : "Invoice";
   return { bytes, name: `${kind}-${(row.number ?? row.id).replace(/[^\w.-]+/g, "-")}.pdf` };
 }

@@ -20,6 +20,7 @@ import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
 import type { NormalizedOrder } from "./order";
 import type { DocumentPlan } from "./plan";
 import { renderTemplate } from "../mail/template";
+import { storedPdfOrNull } from "../mail/document-pdf";
 
 export type IssueInput = {
   shopDomain: string;
@@ -308,10 +309,7 @@ export async function refetchPdf(deps: Pick<IssueDeps, "db" | "provider" | "data
 /** The PDF, fetched once and kept under the data folder with its hash; a missing or broken copy is fetched again. */
 async function storePdf(input: Pick<IssueInput, "shopDomain">, deps: Pick<IssueDeps, "db" | "provider" | "dataDir">, documentId: string, document: DocumentRef) {
   const row = await deps.db.document.findUniqueOrThrow({ where: { id: documentId } });
-  if (row.pdfPath && row.pdfSha256) {
-    const existing = await fs.readFile(path.join(deps.dataDir, row.pdfPath)).catch(() => undefined);
-    if (existing && createHash("sha256").update(existing).digest("hex") === row.pdfSha256) return;
-  }
+  if (await storedPdfOrNull({ dataDir: deps.dataDir, documentId, invoiceNumber: row.number ?? documentId, pdfPath: row.pdfPath, pdfSha256: row.pdfSha256 })) return;
   const bytes = await deps.provider.getPdf({ document });
   const relative = path.join("documents", input.shopDomain, `${documentId}.pdf`);
   await fs.mkdir(path.dirname(path.join(deps.dataDir, relative)), { recursive: true });

@@ -46,3 +46,13 @@ export async function readStoredPdf(input: {
   if (sha256 !== input.pdfSha256.toLowerCase()) throw fail("damaged", `sha256 ${sha256} differs from the stored ${input.pdfSha256}`);
   return bytes;
 }
+
+/** The stored PDF when it is there and unchanged, else null (for callers that fetch it again instead). */
+export async function storedPdfOrNull(input: Parameters<typeof readStoredPdf>[0]): Promise<Buffer | null> {
+  try {
+    return await readStoredPdf(input);
+  } catch (error) {
+    if (error instanceof PdfMissingError) return null;
+    throw error;
+  }
+}

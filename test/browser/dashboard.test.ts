@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { testDb } from "../helpers/db";
-import { describeWithBrowser, expect, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
+import { describeWithBrowser, expect, installApp, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
 
 const SHOP = "browser-dash.myshopify.com";
 let app: { url: string; close: () => Promise<void> };
@@ -12,7 +12,7 @@ let browser: Browser;
 describeWithBrowser("dashboard (browser)", () => {
   beforeAll(async () => {
     const db = await testDb();
-    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "sandbox", isOnline: false, accessToken: "shpat_browser", scope: "write_orders,read_customers" } });
+    await installApp(db, SHOP, "shpat_browser");
     await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date(), settings: JSON.stringify({ rules: { verificationDays: 14 } }) } });
     const invoice = (n: number, kind = "invoice") => ({
       shopDomain: SHOP, orderId: String(n), orderName: `#${n}`, kind, source: kind === "invoice" ? "order" : `refund:${n}`, idempotencyKey: `ib:${SHOP}:${n}:${kind}`,

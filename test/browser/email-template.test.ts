@@ -8,7 +8,7 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { testDb } from "../helpers/db";
-import { describeWithBrowser, expect, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
+import { describeWithBrowser, expect, installApp, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
 import { SmtpSink } from "../simulators/smtp/server";
 import { readMailSettings } from "../../app/mail/mail-settings";
 
@@ -25,7 +25,7 @@ describeWithBrowser("e-mail template (browser)", () => {
     process.env.SMTP_URL = smtp.url;
     process.env.MAIL_FROM = "Invoice Bridge <invoices@app.example>";
     const db = await testDb();
-    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "sandbox", isOnline: false, accessToken: "shpat_mail", scope: "write_orders,read_customers" } });
+    await installApp(db, SHOP, "shpat_mail");
     await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date("2026-01-01T00:00:00Z"), settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" } }) } });
     const pdf = await PDFDocument.create();
     pdf.addPage().drawText("Invoice 10042", { x: 50, y: 700, font: await pdf.embedFont(StandardFonts.Helvetica) });

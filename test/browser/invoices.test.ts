@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { testDb } from "../helpers/db";
-import { describeWithBrowser, expect, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
+import { describeWithBrowser, expect, installApp, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
 
 const SHOP = "browser-invoices.myshopify.com";
 let app: { url: string; close: () => Promise<void> };
@@ -12,7 +12,7 @@ let browser: Browser;
 describeWithBrowser("invoices (browser)", () => {
   beforeAll(async () => {
     const db = await testDb();
-    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "sandbox", isOnline: false, accessToken: "shpat_inv", scope: "write_orders,read_customers" } });
+    await installApp(db, SHOP, "shpat_inv");
     await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date("2026-01-01T00:00:00Z"), settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" } }) } });
     await db.document.createMany({
       data: Array.from({ length: 12 }, (_, i) => ({

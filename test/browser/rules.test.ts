@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { testDb } from "../helpers/db";
-import { describeWithBrowser, expect, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
+import { describeWithBrowser, expect, installApp, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
 import { readShopSettings } from "../../app/invoicing/settings";
 
 const SHOP = "browser-rules.myshopify.com";
@@ -13,7 +13,7 @@ let browser: Browser;
 describeWithBrowser("rules and the verification banner (browser)", () => {
   beforeAll(async () => {
     const db = await testDb();
-    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "sandbox", isOnline: false, accessToken: "shpat_rules", scope: "write_orders,read_customers" } });
+    await installApp(db, SHOP, "shpat_rules");
     await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date(), settings: JSON.stringify({ rules: { verificationDays: 14 } }) } });
     await db.webhookDelivery.create({
       data: { shopDomain: SHOP, topic: "ORDERS_PAID", dedupeKey: "d1", webhookId: "w1", apiVersion: "2026-10", payload: JSON.stringify({ id: 1, payment_gateway_names: ["shopify_payments", "Bank transfer"] }) },

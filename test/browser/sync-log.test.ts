@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { testDb } from "../helpers/db";
 import { seedEconomicShop } from "../helpers/economic-shop";
 import { webhookRequest } from "../helpers/webhooks";
-import { describeWithBrowser, expect, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
+import { describeWithBrowser, expect, installApp, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { EconomicSimulator } from "../simulators/economic/server";
 import { webhookAction } from "../../app/webhooks/webhook-route.server";
@@ -35,7 +35,7 @@ describeWithBrowser("sync log (browser)", () => {
     shopify.addShop({ domain: SHOP, accessToken: "shpat_log", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency: "DKK" });
     economic.addAgreement({ appSecretToken: "s", agreementGrantToken: "g" });
     const db = await testDb();
-    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "sandbox", isOnline: false, accessToken: "shpat_log", scope: "write_orders,read_customers" } });
+    await installApp(db, SHOP, "shpat_log");
     await seedEconomicShop(db, { shopDomain: SHOP, economicUrl: economic.url, appSecretToken: "s", agreementGrantToken: "g", missingProducts: "halt" });
     app = await startApp();
     browser = await launchBrowser();

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { describe, expect } from "vitest";
+import type { Db } from "../../app/db.server";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const browserMissing = fs.existsSync(CHROMIUM) ? null : `Debian's chromium is not installed at ${CHROMIUM}`;
@@ -70,6 +71,12 @@ export async function seriousAccessibilityViolations(frame: Frame): Promise<Arra
     violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }>;
   };
   return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+}
+
+/** The app installed on a shop as Shopify leaves it: the offline session the admin pages authenticate with. */
+export async function installApp(db: Db, shop: string, accessToken: string) {
+  // The scopes the app asks for (app/shopify.server.ts), so that the session counts as current.
+  await db.session.create({ data: { id: `offline_${shop}`, shop, state: "sandbox", isOnline: false, accessToken, scope: "write_orders,read_customers" } });
 }
 
 export { expect };

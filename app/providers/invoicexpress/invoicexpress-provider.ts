@@ -10,7 +10,7 @@
 // - Portuguese accounts must give an exemption reason (M01…) for 0% lines;
 // - the PDF is made on request: /api/pdf/{id}.json answers 202 until it is ready, then {output:{pdfUrl}}.
 import { createHash } from "node:crypto";
-import axios from "axios";
+import { downloadPdf } from "../pdf-download";
 import { z } from "zod";
 import { PermanentError, RetryableError } from "../../lib/errors";
 import { formatMinor, ratioToString, toMinor } from "../../lib/money";
@@ -307,10 +307,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       }
       if (!pdfUrl) throw new RetryableError("invoicexpress_pdf_pending", `InvoicExpress is still preparing the PDF of invoice ${document.number}; it will be fetched again shortly.`);
       try {
-        const response = await axios.get(pdfUrl, { responseType: "arraybuffer", timeout: 60_000, maxContentLength: 20 * 1024 * 1024 });
-        const bytes = new Uint8Array(response.data as ArrayBuffer);
-        if (Buffer.from(bytes.slice(0, 5)).toString() !== "%PDF-") throw new RetryableError("invoicexpress_pdf_garbled", "InvoicExpress's PDF link did not give a PDF; it will be fetched again.");
-        return bytes;
+        return await downloadPdf(pdfUrl, { provider: "InvoicExpress", code: "invoicexpress_pdf_garbled" });
       } catch (error) {
         throw invoicExpressError(error, `downloading the PDF of invoice ${document.number}`);
       }

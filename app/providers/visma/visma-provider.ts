@@ -8,9 +8,9 @@
 // - "drafts": an invoice draft per order, converted to an invoice when the rules allow booking;
 // - "orders": an order per Shopify order, delivered and converted to an invoice on fulfilment.
 import { createHash } from "node:crypto";
-import axios from "axios";
+import { downloadPdf } from "../pdf-download";
 import { z } from "zod";
-import { PermanentError, RetryableError } from "../../lib/errors";
+import { PermanentError } from "../../lib/errors";
 import { currencyExponent, formatMinor, ratioToString, toMinor } from "../../lib/money";
 import type { PriceBasis } from "../../invoicing/plan";
 import {
@@ -395,10 +395,7 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
       // Visma makes the PDF on request and "sometimes has higher than average response time" (Swagger).
       const { Url } = await http.call(`fetching the PDF link of invoice ${document.number}`, { method: "GET", url: `/v2/customerinvoices/${refId(document)}/pdf`, timeout: 60_000 }, z.object({ Url: z.url() }));
       try {
-        const response = await axios.get(Url, { responseType: "arraybuffer", timeout: 60_000, maxContentLength: 20 * 1024 * 1024 });
-        const bytes = new Uint8Array(response.data as ArrayBuffer);
-        if (Buffer.from(bytes.slice(0, 5)).toString() !== "%PDF-") throw new RetryableError("visma_pdf_garbled", "Visma eAccounting's PDF link did not give a PDF; it will be fetched again.");
-        return bytes;
+        return await downloadPdf(Url, { provider: "Visma eAccounting", code: "visma_pdf_garbled" });
       } catch (error) {
         throw vismaError(error, `downloading the PDF of invoice ${document.number}`);
       }

@@ -6,6 +6,7 @@ import type { Db } from "../db.server";
 import { PermanentError } from "../lib/errors";
 import { readShopSettings } from "../invoicing/settings";
 import { writeSyncLog } from "../sync-log/sync-log.server";
+import { FINANCIAL_STATUSES, FULFILLMENT_STATUSES } from "./order-statuses";
 
 const RULES_FORM = z.object({
   trigger: z.enum(["created", "paid", "fulfilled", "manual"], { error: "choose when a document is made" }),
@@ -13,6 +14,12 @@ const RULES_FORM = z.object({
   neverBookGateways: z.array(z.string().trim().min(1)).max(50),
   verificationDays: z.coerce.number({ error: "the verification period is a number of days" }).int().min(0, { error: "the verification period cannot be negative" }).max(365, { error: "the verification period is at most 365 days" }),
   perFulfillment: z.boolean(),
+  financialStatuses: z.array(z.enum(FINANCIAL_STATUSES)).max(FINANCIAL_STATUSES.length),
+  fulfillmentStatuses: z.array(z.enum(FULFILLMENT_STATUSES)).max(FULFILLMENT_STATUSES.length),
+  includeTags: z.array(z.string().trim().min(1).max(255)).max(50, { error: "at most 50 tags" }),
+  excludeTags: z.array(z.string().trim().min(1).max(255)).max(50, { error: "at most 50 tags" }),
+  guests: z.enum(["collective", "individual", "skip"], { error: "choose what happens to orders without an e-mail address" }),
+  missingProducts: z.enum(["halt", "create", "default"], { error: "choose what happens to a product the accounting system does not know" }),
   currencyMode: z.enum(["shop", "presentment"]),
   shippingProductNumber: z.string().trim().min(1, { error: "the shipping product number cannot be empty" }).max(40),
   refundProductNumber: z.string().trim().min(1, { error: "the refund product number cannot be empty" }).max(40),
@@ -40,12 +47,25 @@ export async function loadRules(db: Db, shopDomain: string) {
     neverBookGateways: settings.rules.neverBookGateways,
     verificationDays: settings.rules.verificationDays,
     perFulfillment: settings.rules.perFulfillment ?? false,
+    financialStatuses: settings.rules.financialStatuses.filter((s): s is (typeof FINANCIAL_STATUSES)[number] => (FINANCIAL_STATUSES as readonly string[]).includes(s)),
+    fulfillmentStatuses: settings.rules.fulfillmentStatuses.filter((s): s is (typeof FULFILLMENT_STATUSES)[number] => (FULFILLMENT_STATUSES as readonly string[]).includes(s)),
+    includeTags: settings.rules.includeTags,
+    excludeTags: settings.rules.excludeTags,
+    guests: settings.rules.guests ?? "collective",
+    missingProducts: settings.missingProducts ?? (await connectionMissingProducts(db, shopDomain)),
     currencyMode: settings.currencyMode,
     shippingProductNumber: settings.shippingProductNumber,
     refundProductNumber: settings.refundProductNumber,
     roundingToleranceMinor: settings.roundingToleranceMinor,
   };
   return { form, gateways: [...seen].sort(), bookingConfirmedAt: settings.rules.bookingConfirmedAt };
+}
+
+/** The policy a connection saved before it moved to the rules (default: stop and say so). */
+async function connectionMissingProducts(db: Db, shopDomain: string): Promise<RulesForm["missingProducts"]> {
+  const connection = await db.connection.findFirst({ where: { shopDomain, status: { in: ["active", "paused"] } }, orderBy: { createdAt: "asc" } });
+  const policy = connection ? (JSON.parse(connection.settings) as { missingProducts?: unknown }).missingProducts : undefined;
+  return policy === "create" || policy === "default" ? policy : "halt";
 }
 
 /** Saves the form into Shop.settings, keeping what the form does not show; a wrong value is refused field by field. */
@@ -56,7 +76,7 @@ export async function saveRules(db: Db, shopDomain: string, input: unknown): Pro
   }
   const shop = await db.shop.findUnique({ where: { shopDomain } });
   const current = shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
-  const { currencyMode, shippingProductNumber, refundProductNumber, roundingToleranceMinor, ...rules } = parsed.data;
+  const { currencyMode, shippingProductNumber, refundProductNumber, roundingToleranceMinor, missingProducts, ...rules } = parsed.data;
   const next = {
     ...current,
     rules: { ...((current.rules as Record<string, unknown>) ?? {}), ...rules },
@@ -64,6 +84,7 @@ export async function saveRules(db: Db, shopDomain: string, input: unknown): Pro
     shippingProductNumber,
     refundProductNumber,
     roundingToleranceMinor,
+    missingProducts,
   };
   await db.shop.upsert({ where: { shopDomain }, update: { settings: JSON.stringify(next) }, create: { shopDomain, settings: JSON.stringify(next) } });
   return parsed.data;

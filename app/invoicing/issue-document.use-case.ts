@@ -21,6 +21,7 @@ import type { NormalizedOrder } from "./order";
 import type { DocumentPlan } from "./plan";
 import { renderTemplate } from "../mail/template";
 import { storedPdfOrNull } from "../mail/document-pdf";
+import { readShopSettings } from "./settings";
 
 export type IssueInput = {
   shopDomain: string;
@@ -265,6 +266,7 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
       vatNumber: o.company?.vatId ?? null,
     },
     linkedExternalId: link?.externalId ?? null,
+    guests: o.email ? undefined : await guestPolicy(deps.db, input.shopDomain),
   }).catch(async (error: unknown) => {
     await release();
     throw error;
@@ -340,6 +342,12 @@ const PENDING = "(pending)";
 
 export function isGoods(kind: string) {
   return kind === "product" || kind === "discount";
+}
+
+/** Where the shop's guests (orders without an e-mail) are invoiced: its rules' guest policy. */
+async function guestPolicy(db: Db, shopDomain: string): Promise<"collective" | "individual"> {
+  const shop = await db.shop.findUnique({ where: { shopDomain }, select: { settings: true } });
+  return readShopSettings(shop?.settings).rules.guests === "individual" ? "individual" : "collective";
 }
 
 function buyerName(order: NormalizedOrder): string {

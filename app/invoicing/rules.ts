@@ -21,7 +21,14 @@ export type InvoicingRules = {
   bookingConfirmedAt: string | null;
   /** One invoice per fulfilment (F1, F2, …) instead of one per order. */
   perFulfillment?: boolean;
+  /**
+   * Orders without an e-mail address (guests): invoiced to the accounting system's collective customer
+   * (where one is set), to a customer of their own made from the name and address, or not automatically.
+   */
+  guests?: GuestPolicy;
 };
+
+export type GuestPolicy = "collective" | "individual" | "skip";
 
 export const DEFAULT_RULES: InvoicingRules = {
   trigger: "paid",
@@ -74,6 +81,9 @@ export function decide(input: {
     if (excluded) return skip(`the order is tagged '${excluded}', which you exclude`);
     if (rules.includeTags.length > 0 && !rules.includeTags.some((t) => tags.has(t.toLowerCase()))) {
       return skip(`the order has none of the tags you require (${rules.includeTags.join(", ")})`);
+    }
+    if (rules.guests === "skip" && !order.email) {
+      return skip(`order ${order.name} has no e-mail address, and your guest policy makes no document for guests automatically (staff can still use "Generate invoice")`);
     }
     if (rules.channels.length > 0 && !rules.channels.includes(order.channel ?? "")) {
       return skip(`sales channel '${order.channel ?? "unknown"}' is not in your criteria (${rules.channels.join(", ")})`);

@@ -19,6 +19,7 @@ const rulesSchema = z.object({
   bookingConfirmedAt: z.string().nullable().default(null),
   /** One invoice per fulfilment (F1, F2, …) instead of one per order. */
   perFulfillment: z.boolean().default(false),
+  guests: z.enum(["collective", "individual", "skip"]).default("collective"),
 });
 
 const settingsSchema = z.object({
@@ -29,6 +30,11 @@ const settingsSchema = z.object({
   roundingToleranceMinor: z.number().int().min(0).max(100).default(Number(DEFAULT_PLAN_OPTIONS.roundingToleranceMinor)),
   /** Where an amount-only refund is credited (a service product, made per VAT rate where the system needs it). */
   refundProductNumber: z.string().min(1).default("REFUND"),
+  /**
+   * A line whose SKU the accounting system does not know: stop the order (halt), create the product, or
+   * use the default product. Absent, the connection's older setting of the same name applies.
+   */
+  missingProducts: z.enum(["halt", "create", "default"]).optional(),
 });
 
 export type ShopSettings = z.infer<typeof settingsSchema> & { rules: InvoicingRules };

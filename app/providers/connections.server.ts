@@ -8,6 +8,7 @@ import { AuthError } from "../lib/errors";
 import type { CredentialStore, MissingProductPolicy, ProviderRuntime } from "./provider";
 import { createProvider, NAMES } from "./registry";
 import { paceFor, VISMA_REQUESTS_PER_SECOND } from "./pacing.server";
+import { readShopSettings } from "../invoicing/settings";
 
 /** Compare-and-set over the connection's encrypted credentials: a refresh never overwrites a newer save. */
 export function connectionCredentialStore(db: Db, connectionId: string): CredentialStore<unknown> {
@@ -56,7 +57,9 @@ export function providerForShop(db: Db) {
     }
     const settings = JSON.parse(connection.settings) as Record<string, unknown>;
     const credentials = JSON.parse(decryptSecret(connection.encryptedCredentials, parseKey(env().ENCRYPTION_KEY)));
-    const policy = settings.missingProducts;
+    // The rules page's policy; a connection saved before the policy moved there keeps its own.
+    const shop = await db.shop.findUnique({ where: { shopDomain }, select: { settings: true } });
+    const policy = readShopSettings(shop?.settings).missingProducts ?? settings.missingProducts;
     return {
       provider: createProvider({ type: connection.providerType, credentials, settings, runtime: runtimeFor(db, connection) }),
       type: connection.providerType,

@@ -109,7 +109,11 @@ export interface AccountingProvider {
   /** The price basis for this buyer, where it depends on the buyer (Visma: private persons see gross prices). */
   priceBasisFor?(buyer: { isB2B: boolean }): PriceBasis;
   verifyConnection(): Promise<void>;
-  findOrCreateCustomer(input: { customer: CustomerInput; linkedExternalId: string | null }): Promise<CustomerRef>;
+  /**
+   * guests: where a buyer without an e-mail goes: the collective customer of the settings (where the
+   * system has one; the default), or a customer of their own.
+   */
+  findOrCreateCustomer(input: { customer: CustomerInput; linkedExternalId: string | null; guests?: "collective" | "individual" }): Promise<CustomerRef>;
   findOrCreateProducts(input: { lines: ProductLine[]; policy: MissingProductPolicy }): Promise<ProductMatches>;
   createDocument(input: {
     kind: DocumentKind;

@@ -7,6 +7,7 @@ import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, Pag
 import { useState } from "react";
 import db from "../db.server";
 import { confirmBooking, loadRules, saveRules, type RulesForm } from "../admin/rules.server";
+import { FINANCIAL_STATUSES, FULFILLMENT_STATUSES } from "../admin/order-statuses";
 import { AppError } from "../lib/errors";
 import { authenticate } from "../shopify.server";
 
@@ -68,6 +69,68 @@ export default function Rules() {
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">
+              Which orders
+            </Text>
+            <Text as="p" tone="subdued">
+              Leave a list empty to accept any status. Orders that do not match are skipped, with the reason in the sync log.
+            </Text>
+            <FormLayout>
+              <FormLayout.Group>
+                <ChoiceList
+                  title="Payment status"
+                  allowMultiple
+                  choices={FINANCIAL_STATUSES.map((s) => ({ label: statusLabel(s), value: s }))}
+                  selected={form.financialStatuses}
+                  onChange={(v) => set("financialStatuses")(v as RulesForm["financialStatuses"])}
+                />
+                <ChoiceList
+                  title="Fulfilment status"
+                  allowMultiple
+                  choices={FULFILLMENT_STATUSES.map((s) => ({ label: statusLabel(s), value: s }))}
+                  selected={form.fulfillmentStatuses}
+                  onChange={(v) => set("fulfillmentStatuses")(v as RulesForm["fulfillmentStatuses"])}
+                />
+              </FormLayout.Group>
+              <FormLayout.Group>
+                <TagsField label="Only orders tagged (any of)" value={form.includeTags} onChange={set("includeTags")} />
+                <TagsField label="Never orders tagged" value={form.excludeTags} onChange={set("excludeTags")} />
+              </FormLayout.Group>
+            </FormLayout>
+          </BlockStack>
+        </Card>
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              Customers and products
+            </Text>
+            <FormLayout>
+              <Select
+                label="Orders without an e-mail address (guests)"
+                options={[
+                  { label: "Invoice them to the collective customer set on the Connection page", value: "collective" },
+                  { label: "Create a customer for each guest from the name and address", value: "individual" },
+                  { label: "Make no document automatically (staff can still use Generate invoice)", value: "skip" },
+                ]}
+                value={form.guests}
+                onChange={(v) => set("guests")(v as RulesForm["guests"])}
+                helpText="Without a collective customer in the accounting system, guests get a customer of their own."
+              />
+              <Select
+                label="A product the accounting system does not know (by SKU)"
+                options={[
+                  { label: "Stop the order and tell me in the sync log", value: "halt" },
+                  { label: "Create the product in the accounting system", value: "create" },
+                  { label: "Use the default product, with the line's own text and price", value: "default" },
+                ]}
+                value={form.missingProducts}
+                onChange={(v) => set("missingProducts")(v as RulesForm["missingProducts"])}
+              />
+            </FormLayout>
+          </BlockStack>
+        </Card>
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
               Payment methods never booked automatically
             </Text>
             {gateways.length === 0 ? (
@@ -123,5 +186,27 @@ export default function Rules() {
         </Card>
       </BlockStack>
     </Page>
+  );
+}
+
+function statusLabel(status: string): string {
+  const text = status.replace(/_/g, " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Tags as the merchant types them, comma-separated; kept as a list. */
+function TagsField({ label, value, onChange }: { label: string; value: string[]; onChange: (tags: string[]) => void }) {
+  const [text, setText] = useState(value.join(", "));
+  return (
+    <TextField
+      label={label}
+      autoComplete="off"
+      value={text}
+      helpText="Separate tags with commas."
+      onChange={(next) => {
+        setText(next);
+        onChange(next.split(",").map((t) => t.trim()).filter(Boolean));
+      }}
+    />
   );
 }

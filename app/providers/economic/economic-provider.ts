@@ -15,8 +15,8 @@ export const economicSettingsSchema = z.object({
   /** e-conomic's VAT zones: the shop's own country, the rest of the EU, and the rest of the world. */
   vatZones: z.object({ domestic: z.number().int(), eu: z.number().int(), abroad: z.number().int() }).default({ domestic: 1, eu: 2, abroad: 3 }),
   homeCountry: z.string().length(2).default("DK"),
-  /** Where guests (no e-mail) are invoiced. */
-  collectiveCustomerNumber: z.number().int().positive(),
+  /** Where guests (no e-mail) are invoiced; without it, each guest becomes a customer of their own. */
+  collectiveCustomerNumber: z.number().int().positive().optional(),
   /** The product group of products the app creates, per VAT rate ("0.25": 1): e-conomic takes a line's VAT from its product's group. */
   productGroups: z.record(z.string(), z.number().int().positive()),
   defaultProductNumber: z.string().min(1).max(25).default("SHOPIFY"),
@@ -136,8 +136,8 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
       await call("checking the connection", () => http.get("/customers", { params: { pagesize: 1 } }), customerList);
     },
 
-    async findOrCreateCustomer({ customer, linkedExternalId }): Promise<CustomerRef> {
-      if (!customer.email && !linkedExternalId) {
+    async findOrCreateCustomer({ customer, linkedExternalId, guests = "collective" }): Promise<CustomerRef> {
+      if (!customer.email && !linkedExternalId && guests === "collective" && settings.collectiveCustomerNumber) {
         return { externalId: String(settings.collectiveCustomerNumber), matchedBy: "collective" };
       }
       if (customer.email) {

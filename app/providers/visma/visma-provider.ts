@@ -178,7 +178,7 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
       }
     },
 
-    async findOrCreateCustomer({ customer, linkedExternalId }): Promise<CustomerRef> {
+    async findOrCreateCustomer({ customer, linkedExternalId, guests = "collective" }): Promise<CustomerRef> {
       const sameCurrency = (row: z.infer<typeof customerRow>) => {
         if (row.CurrencyCode && row.CurrencyCode !== customer.currency) {
           throw new PermanentError(
@@ -198,7 +198,7 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
           sameCurrency(match);
           return { externalId: match.Id, matchedBy: "email" };
         }
-      } else if (settings.collectiveCustomerId && !linkedExternalId) {
+      } else if (settings.collectiveCustomerId && !linkedExternalId && guests === "collective") {
         return { externalId: settings.collectiveCustomerId, matchedBy: "collective" };
       }
       if (linkedExternalId && (await http.exists("looking up the linked customer", `/v2/customers/${encodeURIComponent(linkedExternalId)}`))) {

@@ -38,6 +38,15 @@ const schema = z.object({
   VISMA_CLIENT_SECRET: z.string().min(1).optional(),
   /** Sandbox only: the Visma simulator's identity and API base URL (production uses Visma's own). */
   VISMA_ENDPOINT: z.url().optional(),
+  /**
+   * The app's own e-conomic App Secret Token (e-conomic developer agreement → Apps). With it, a merchant
+   * connects e-conomic with their Agreement Grant Token alone; without it, the form asks for both.
+   */
+  ECONOMIC_APP_SECRET_TOKEN: z.string().min(1).optional(),
+  /** Sandbox only: the e-conomic simulator's REST base URL (production uses restapi.e-conomic.com). */
+  ECONOMIC_ENDPOINT: z.url().optional(),
+  /** Sandbox only: the InvoicExpress simulator's base URL; an account's API is <endpoint>/<account name>. */
+  INVOICEXPRESS_ENDPOINT: z.url().optional(),
   /** Sandbox mode: simulated Shopify and providers. Set only by `npm run demo` and the tests. */
   IB_SANDBOX: flag,
   /** Sandbox only: the Shopify Admin simulator's base URL. */
@@ -88,8 +97,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? SANDBOX_ENCRYPTION_KEY,
     };
   }
-  if (env.SHOPIFY_ADMIN_ENDPOINT || env.VISMA_ENDPOINT) {
-    throw new Error("SHOPIFY_ADMIN_ENDPOINT and VISMA_ENDPOINT point the app at simulators and are allowed only in sandbox mode.");
+  if (env.SHOPIFY_ADMIN_ENDPOINT || env.VISMA_ENDPOINT || env.ECONOMIC_ENDPOINT || env.INVOICEXPRESS_ENDPOINT) {
+    throw new Error("SHOPIFY_ADMIN_ENDPOINT, VISMA_ENDPOINT, ECONOMIC_ENDPOINT and INVOICEXPRESS_ENDPOINT point the app at simulators and are allowed only in sandbox mode.");
   }
   const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY"] as const).filter(
     (name) => !env[name],

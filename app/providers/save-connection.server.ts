@@ -53,8 +53,8 @@ export async function saveConnection(db: Db, input: SaveConnectionInput): Promis
   const settings = JSON.stringify(input.settings);
   const saved = await db.connection.upsert({
     where: { shopDomain_providerType: { shopDomain: input.shopDomain, providerType: input.providerType } },
-    update: { encryptedCredentials, settings, status: "active", statusMessage: null },
-    create: { shopDomain: input.shopDomain, providerType: input.providerType, encryptedCredentials, settings },
+    update: { encryptedCredentials, settings, status: "active", statusMessage: null, verifiedAt: new Date() },
+    create: { shopDomain: input.shopDomain, providerType: input.providerType, encryptedCredentials, settings, verifiedAt: new Date() },
   });
   await writeSyncLog(db, { shopDomain: input.shopDomain, status: "done", message: `${name} connection checked and saved.` });
   return { ok: true, connectionId: saved.id };

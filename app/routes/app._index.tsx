@@ -1,6 +1,6 @@
 // The dashboard: documents made today and this week, the failures that need the merchant, the
 // connection's health, and the verification banner.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import db from "../db.server";
@@ -9,6 +9,9 @@ import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  // A shop with no accounting system starts with the set-up (same host, same embedded parameters).
+  const connected = await db.connection.count({ where: { shopDomain: session.shop, status: { in: ["active", "paused"] } } });
+  if (connected === 0) return redirect(`/app/onboarding${new URL(request.url).search}`);
   return loadDashboard(db, session.shop);
 };
 

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useFetcher, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, InlineStack } from "@shopify/polaris";
 import { useState } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -26,16 +26,22 @@ export default function App() {
   const { apiKey, appBridgeUrl, verification } = useLoaderData<typeof loader>();
   const confirm = useFetcher();
   const [asking, setAsking] = useState(false);
+  // During the set-up there are no drafts to check yet: the banner would only distract.
+  const settingUp = useLocation().pathname.startsWith("/app/onboarding");
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
         <Link to="/app" rel="home">
           Invoice Bridge
         </Link>
-        <Link to="/app/rules">Rules</Link>
+        <Link to="/app/invoices">Invoices</Link>
         <Link to="/app/log">Sync log</Link>
+        <Link to="/app/rules">Rules</Link>
+        <Link to="/app/connection">Connection</Link>
+        <Link to="/app/email">E-mail</Link>
+        <Link to="/app/import">Historical import</Link>
       </NavMenu>
-      {verification.state !== "confirmed" ? (
+      {verification.state !== "confirmed" && !settingUp ? (
         <Box paddingInline="400" paddingBlockStart="400">
           <Banner
             tone={verification.state === "running" ? "info" : "warning"}

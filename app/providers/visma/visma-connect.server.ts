@@ -74,8 +74,8 @@ export async function completeVismaConnect(
   const settings = existing ? existing.settings : JSON.stringify(endpoints());
   await db.connection.upsert({
     where: { shopDomain_providerType: { shopDomain, providerType: "visma" } },
-    update: { encryptedCredentials, status: "active", statusMessage: null },
-    create: { shopDomain, providerType: "visma", encryptedCredentials, settings },
+    update: { encryptedCredentials, status: "active", statusMessage: null, verifiedAt: now },
+    create: { shopDomain, providerType: "visma", encryptedCredentials, settings, verifiedAt: now },
   });
   await writeSyncLog(db, { shopDomain, status: "done", message: existing ? "Visma eAccounting reconnected; waiting orders can be retried." : "Visma eAccounting connected." });
   return { ok: true, shopDomain };

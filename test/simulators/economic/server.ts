@@ -3,6 +3,12 @@
 // filter syntax and paging, keeps customers, products, drafts and booked invoices (booked numbers are
 // sequential), serves real PDFs, answers errors in e-conomic's body shape, and injects faults.
 //
+// The settings lists (GET /customer-groups, /payment-terms, /layouts, /vat-zones, /product-groups) answer in the
+// shapes of e-conomic's published schemas (../shared/contracts/economic/schema/*.get.schema.json), with the
+// names a new Danish agreement has. Vendor facts: deleted layouts "will not appear in the collection of layouts"
+// (layouts.get schema); a real vat-zones answer (elasticio/e-conomic spec/data/all_vat_zones_in.json.js) names
+// zone 4 "Domestic exempt VAT" and marks each zone enabledForCustomer/enabledForSupplier.
+//
 // Control API: POST /_control/agreements {appSecretToken, agreementGrantToken, dailyCallLimit?},
 // POST /_control/faults {kind, match?, times?, …} (see ../faults.ts), GET /_control/state?agreement=…,
 // POST /_control/reset.
@@ -15,6 +21,20 @@ import { validationErrors, validatorFor } from "./schemas";
 
 type Row = Record<string, unknown>;
 
+/** payment-terms.get schema, `paymentTermsType`. */
+export type PaymentTermsType =
+  | "net"
+  | "invoiceMonth"
+  | "paidInCash"
+  | "prepaid"
+  | "dueDate"
+  | "factoring"
+  | "invoiceWeekStartingSunday"
+  | "invoiceWeekStartingMonday"
+  | "creditcard";
+export type PaymentTermsDetails = { name: string; paymentTermsType: PaymentTermsType; daysOfCredit?: number };
+export type VatZoneDetails = { name: string; enabledForCustomer: boolean; enabledForSupplier: boolean };
+
 export type Agreement = {
   appSecretToken: string;
   agreementGrantToken: string;
@@ -26,6 +46,12 @@ export type Agreement = {
   vatZones: number[];
   /** Product group → the VAT rate its sales account carries (domestic sales). */
   productGroups: Record<number, number>;
+  /** What the list endpoints show for the numbers above; a number without an entry gets a plain name. */
+  customerGroupNames?: Record<number, string>;
+  paymentTermsDetails?: Record<number, PaymentTermsDetails>;
+  layoutNames?: Record<number, string>;
+  vatZoneDetails?: Record<number, VatZoneDetails>;
+  productGroupNames?: Record<number, string>;
   dailyCallLimit: number;
   calls: number;
   customers: Map<number, Row>;
@@ -41,7 +67,29 @@ const FILTERABLE = {
   products: ["productNumber", "name", "barCode", "salesPrice"],
   drafts: ["draftInvoiceNumber", "date", "currency", "references.other", "customer.customerNumber"],
   booked: ["bookedInvoiceNumber", "date", "currency", "references.other", "customer.customerNumber"],
+  // The schemas mark these filterable; the other settings lists have no filterable property.
+  customerGroups: ["customerGroupNumber", "name"],
 } as const;
+
+/**
+ * A Danish agreement's lists. Names are ours, in Danish; a captured English answer (elasticio/e-conomic
+ * spec/data) has "Domestic customers", "Overseas customers", "Net 8 days". VAT zones keep e-conomic's names.
+ */
+const DEFAULT_NAMES = {
+  customerGroups: { 1: "Indenlandske kunder", 2: "Udenlandske kunder" } as Record<number, string>,
+  paymentTerms: {
+    1: { name: "Netto 8 dage", paymentTermsType: "net", daysOfCredit: 8 },
+    2: { name: "Løbende måned + 30 dage", paymentTermsType: "invoiceMonth", daysOfCredit: 30 },
+  } as Record<number, PaymentTermsDetails>,
+  layouts: { 19: "Standard", 21: "Standard uden logo" } as Record<number, string>,
+  vatZones: {
+    1: { name: "Domestic", enabledForCustomer: true, enabledForSupplier: true },
+    2: { name: "EU", enabledForCustomer: true, enabledForSupplier: true },
+    3: { name: "Abroad", enabledForCustomer: true, enabledForSupplier: true },
+    4: { name: "Domestic exempt VAT", enabledForCustomer: true, enabledForSupplier: false },
+  } as Record<number, VatZoneDetails>,
+  productGroups: { 1: "Varer med moms", 2: "Varer uden moms" } as Record<number, string>,
+};
 
 class ApiError extends Error {
   constructor(
@@ -142,12 +190,18 @@ export class EconomicSimulator {
     const self = (p: string) => `${this.url}${p}`;
     let m: RegExpExecArray | null;
 
+    if (method === "GET") {
+      const list = this.settingsList(a, path, url);
+      if (list) return { status: 200, payload: list };
+    }
+
     if (path === "/customers" && method === "GET") return { status: 200, payload: this.collection(url, [...a.customers.values()], FILTERABLE.customers) };
     if (path === "/customers" && method === "POST") {
       const input = validated("customers.post", body);
       check(a.customerGroups.includes(num(input, "customerGroup.customerGroupNumber")), "customerGroup", "Customer group not found.");
       check(a.paymentTerms.includes(num(input, "paymentTerms.paymentTermsNumber")), "paymentTerms", "Payment terms not found.");
       check(a.vatZones.includes(num(input, "vatZone.vatZoneNumber")), "vatZone", "VAT zone not found.");
+      check(vatZoneOf(a, num(input, "vatZone.vatZoneNumber")).enabledForCustomer, "vatZone", "The VAT zone cannot be used for customers.");
       const number = typeof input.customerNumber === "number" ? input.customerNumber : Math.max(0, ...a.customers.keys()) + 1;
       check(!a.customers.has(number), "customerNumber", "Customer number already exists.");
       const customer = { ...input, customerNumber: number, self: self(`/customers/${number}`) };
@@ -231,6 +285,67 @@ export class EconomicSimulator {
     throw new ApiError(404, "The requested resource was not found.", "E04040", `No route ${method} ${path} in the simulator.`);
   }
 
+  /** The settings lists, in the shapes of their *.get schemas; undefined for any other path. */
+  private settingsList(a: Agreement, path: string, url: URL) {
+    const self = (p: string) => `${this.url}${p}`;
+    const byNumber = (numbers: number[]) => [...new Set(numbers)].sort((x, y) => x - y);
+    switch (path) {
+      case "/customer-groups":
+        return this.collection(
+          url,
+          byNumber(a.customerGroups).map((n) => ({
+            customerGroupNumber: n,
+            name: a.customerGroupNames?.[n] ?? DEFAULT_NAMES.customerGroups[n] ?? `Kundegruppe ${n}`,
+            account: { accountNumber: 5600, self: self("/accounts/5600") },
+            customers: self(`/customer-groups/${n}/customers`),
+            self: self(`/customer-groups/${n}`),
+          })),
+          FILTERABLE.customerGroups,
+        );
+      case "/payment-terms":
+        return this.collection(
+          url,
+          byNumber(a.paymentTerms).map((n) => {
+            const terms = a.paymentTermsDetails?.[n] ?? DEFAULT_NAMES.paymentTerms[n] ?? { name: `Betalingsbetingelse ${n}`, paymentTermsType: "net" as const };
+            return { paymentTermsNumber: n, ...terms, self: self(`/payment-terms/${n}`) };
+          }),
+          [],
+        );
+      case "/layouts":
+        return this.collection(
+          url,
+          byNumber(a.layouts).map((n) => ({
+            layoutNumber: n,
+            name: a.layoutNames?.[n] ?? DEFAULT_NAMES.layouts[n] ?? `Layout ${n}`,
+            deleted: false,
+            self: self(`/layouts/${n}`),
+          })),
+          [],
+        );
+      case "/vat-zones":
+        return this.collection(
+          url,
+          byNumber(a.vatZones).map((n) => ({ vatZoneNumber: n, ...vatZoneOf(a, n), self: self(`/vat-zones/${n}`) })),
+          [],
+        );
+      case "/product-groups":
+        return this.collection(
+          url,
+          byNumber(Object.keys(a.productGroups).map(Number)).map((n) => ({
+            productGroupNumber: n,
+            name: a.productGroupNames?.[n] ?? DEFAULT_NAMES.productGroups[n] ?? `Varegruppe ${n}`,
+            salesAccounts: self(`/product-groups/${n}/sales-accounts`),
+            products: self(`/product-groups/${n}/products`),
+            inventoryEnabled: false,
+            self: self(`/product-groups/${n}`),
+          })),
+          [],
+        );
+      default:
+        return undefined;
+    }
+  }
+
   /** e-conomic's collection shape, with filter and paging (default page 20, at most 1000). */
   private collection(url: URL, rows: Row[], filterable: readonly string[]) {
     let predicate: (row: Row) => boolean;
@@ -298,6 +413,10 @@ export class EconomicSimulator {
         return sendJson(res, 404, { error: "no such control route" });
     }
   }
+}
+
+function vatZoneOf(a: Agreement, n: number): VatZoneDetails {
+  return a.vatZoneDetails?.[n] ?? DEFAULT_NAMES.vatZones[n] ?? { name: `Momszone ${n}`, enabledForCustomer: true, enabledForSupplier: true };
 }
 
 function errorBody(status: number, message: string, errorCode: string, developerHint: string, errors?: Row) {

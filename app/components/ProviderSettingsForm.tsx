@@ -1,0 +1,243 @@
+// Each accounting system's settings, picked from the lists read from that system wherever it has one
+// (the onboarding and the Connection page share this form). Values keep the provider's own shape, so that
+// what is saved is exactly what the provider's settings schema validates.
+import { BlockStack, Button, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import type { Connectable } from "../admin/connectable";
+
+type Choice = { value: string; label: string; rate?: string };
+export type Settings = Record<string, unknown>;
+type Props = {
+  type: Connectable;
+  settings: Settings;
+  choices: Record<string, Choice[]> | null;
+  /** VAT rates to map ("0.25"), from the shop's orders and the saved settings. */
+  rates: string[];
+  onChange: (settings: Settings) => void;
+};
+
+const percent = (rate: string) => `${Number((Number(rate) * 100).toFixed(4))}%`;
+
+/** The settings a new connection starts from: the first sensible choice of each list, rates matched by rate. */
+export function initialSettings(type: Connectable, settings: Settings, choices: Record<string, Choice[]> | null, rates: string[]): Settings {
+  const first = (key: string) => choices?.[key]?.[0]?.value;
+  const byRate = (key: string, current: unknown) => {
+    const map = { ...((current as Record<string, string>) ?? {}) };
+    for (const rate of rates) {
+      if (map[rate] !== undefined) continue;
+      const match = choices?.[key]?.find((c) => c.rate !== undefined && Number(c.rate) === Number(rate));
+      if (match) map[rate] = match.value;
+    }
+    return map;
+  };
+  if (type === "economic") {
+    return {
+      ...settings,
+      customerGroupNumber: settings.customerGroupNumber ?? numberOrUndefined(first("customerGroups")),
+      paymentTermsNumber: settings.paymentTermsNumber ?? numberOrUndefined(first("paymentTerms")),
+      layoutNumber: settings.layoutNumber ?? numberOrUndefined(first("layouts")),
+      productGroups: settings.productGroups ?? {},
+    };
+  }
+  if (type === "visma") {
+    return {
+      ...settings,
+      termsOfPaymentId: settings.termsOfPaymentId ?? first("termsOfPayment"),
+      unitId: settings.unitId ?? first("units"),
+      codings: byRate("articleCodings", settings.codings),
+    };
+  }
+  if (type === "invoicexpress") {
+    const taxNames = { ...((settings.taxNames as Record<string, string>) ?? {}) };
+    for (const rate of rates) {
+      const match = choices?.taxes?.find((c) => c.rate !== undefined && Number(c.rate) === Number(rate));
+      if (taxNames[rate] === undefined && match) taxNames[rate] = match.value;
+    }
+    return { ...settings, taxNames };
+  }
+  return { ...settings, seller: settings.seller ?? { name: "", addressLines: [], countryCode: "", vatId: "" } };
+}
+
+function numberOrUndefined(value: string | undefined) {
+  return value === undefined ? undefined : Number(value);
+}
+
+export function ProviderSettingsForm(props: Props) {
+  const [extraRates, setExtraRates] = useState<string[]>([]);
+  const rates = [...new Set([...props.rates, ...extraRates])];
+  const set = (key: string, value: unknown) => props.onChange({ ...props.settings, [key]: value });
+  const list = (key: string) => [{ label: "Choose…", value: "" }, ...(props.choices?.[key] ?? []).map((c) => ({ label: c.label, value: c.value }))];
+  const numberSelect = (key: string, label: string, listKey: string, help?: string) => (
+    <Select label={label} options={list(listKey)} value={props.settings[key] === undefined ? "" : String(props.settings[key])} onChange={(v) => set(key, v === "" ? undefined : Number(v))} helpText={help} />
+  );
+  const textSelect = (key: string, label: string, listKey: string, help?: string) => (
+    <Select label={label} options={list(listKey)} value={String(props.settings[key] ?? "")} onChange={(v) => set(key, v === "" ? undefined : v)} helpText={help} />
+  );
+  const perRate = (key: string, listKey: string, title: string, numeric: boolean) => {
+    const map = (props.settings[key] as Record<string, string | number> | undefined) ?? {};
+    return (
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm">
+          {title}
+        </Text>
+        {rates.length === 0 ? (
+          <Text as="p" tone="subdued">
+            Add the VAT rates your shop charges.
+          </Text>
+        ) : null}
+        {rates.map((rate) => (
+          <Select
+            key={rate}
+            label={`VAT ${percent(rate)}`}
+            options={list(listKey)}
+            value={map[rate] === undefined ? "" : String(map[rate])}
+            onChange={(v) => {
+              const next = { ...map };
+              if (v === "") delete next[rate];
+              else next[rate] = numeric ? Number(v) : v;
+              set(key, next);
+            }}
+          />
+        ))}
+        <AddRate onAdd={(rate) => setExtraRates([...extraRates, rate])} />
+      </BlockStack>
+    );
+  };
+
+  switch (props.type) {
+    case "economic": {
+      const zones = (props.settings.vatZones as { domestic: number; eu: number; abroad: number } | undefined) ?? { domestic: 1, eu: 2, abroad: 3 };
+      const zone = (which: keyof typeof zones, label: string) => (
+        <Select label={label} options={list("vatZones")} value={String(zones[which])} onChange={(v) => set("vatZones", { ...zones, [which]: Number(v) })} />
+      );
+      return (
+        <FormLayout>
+          <FormLayout.Group>
+            {numberSelect("customerGroupNumber", "Customer group for new customers", "customerGroups")}
+            {numberSelect("paymentTermsNumber", "Payment terms for new customers", "paymentTerms")}
+          </FormLayout.Group>
+          {numberSelect("layoutNumber", "Invoice layout", "layouts")}
+          <FormLayout.Group>
+            {zone("domestic", "VAT zone: your own country")}
+            {zone("eu", "VAT zone: the rest of the EU")}
+            {zone("abroad", "VAT zone: outside the EU")}
+          </FormLayout.Group>
+          <FormLayout.Group>
+            <TextField label="Your country (two letters)" autoComplete="off" value={String(props.settings.homeCountry ?? "DK")} onChange={(v) => set("homeCountry", v.toUpperCase())} maxLength={2} />
+            <TextField
+              label="Collective customer for guests (customer number)"
+              autoComplete="off"
+              type="number"
+              value={props.settings.collectiveCustomerNumber === undefined ? "" : String(props.settings.collectiveCustomerNumber)}
+              onChange={(v) => set("collectiveCustomerNumber", v === "" ? undefined : Number(v))}
+              helpText="Leave empty to give each guest a customer of their own."
+            />
+          </FormLayout.Group>
+          {perRate("productGroups", "productGroups", "Product group of the products the app creates, per VAT rate", true)}
+        </FormLayout>
+      );
+    }
+    case "visma":
+      return (
+        <FormLayout>
+          <Select
+            label="What the app makes in Visma"
+            options={[
+              { label: "Invoice drafts, booked when your rules allow", value: "drafts" },
+              { label: "Orders, invoiced when they are fulfilled", value: "orders" },
+            ]}
+            value={String(props.settings.workflow ?? "drafts")}
+            onChange={(v) => set("workflow", v)}
+          />
+          <FormLayout.Group>
+            {textSelect("termsOfPaymentId", "Terms of payment for new customers", "termsOfPayment")}
+            {textSelect("unitId", "Unit of new articles", "units")}
+          </FormLayout.Group>
+          <Checkbox
+            label="Private persons see prices including VAT (Visma's default)"
+            checked={props.settings.pricesIncludeVatForPrivatePersons !== false}
+            onChange={(v) => set("pricesIncludeVatForPrivatePersons", v)}
+          />
+          {perRate("codings", "articleCodings", "Article coding per VAT rate", false)}
+        </FormLayout>
+      );
+    case "invoicexpress":
+      return (
+        <FormLayout>
+          <FormLayout.Group>
+            <Select
+              label="Document"
+              options={[
+                { label: "Invoice (fatura)", value: "invoices" },
+                { label: "Invoice-receipt (fatura-recibo)", value: "invoice_receipts" },
+                { label: "Simplified invoice (fatura simplificada)", value: "simplified_invoices" },
+              ]}
+              value={String(props.settings.documentType ?? "invoices")}
+              onChange={(v) => set("documentType", v)}
+            />
+            <TextField label="Days until due" type="number" autoComplete="off" value={String(props.settings.dueDays ?? 30)} onChange={(v) => set("dueDays", Number(v))} />
+          </FormLayout.Group>
+          {perRate("taxNames", "taxes", "InvoicExpress tax per VAT rate", false)}
+          <Select
+            label="Exemption reason for 0% lines"
+            options={[{ label: "None (no 0% lines)", value: "" }, ...(props.choices?.exemptionReasons ?? []).map((c) => ({ label: c.label, value: c.value }))]}
+            value={String(props.settings.exemptionReason ?? "")}
+            onChange={(v) => set("exemptionReason", v === "" ? undefined : v)}
+          />
+        </FormLayout>
+      );
+    case "shop":
+      return <OwnInvoiceFields settings={props.settings} onChange={props.onChange} />;
+  }
+}
+
+function AddRate({ onAdd }: { onAdd: (rate: string) => void }) {
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  return (
+    <InlineStack gap="200" blockAlign="end">
+      <TextField label="Add a VAT rate (%)" autoComplete="off" value={text} onChange={setText} error={error} />
+      <Button
+        onClick={() => {
+          const n = Number(text.replace(",", "."));
+          if (!Number.isFinite(n) || n < 0 || n >= 100) return setError("A rate between 0 and 100");
+          setError(undefined);
+          setText("");
+          onAdd(String(Number((n / 100).toFixed(6))));
+        }}
+      >
+        Add rate
+      </Button>
+    </InlineStack>
+  );
+}
+
+function OwnInvoiceFields({ settings, onChange }: { settings: Settings; onChange: (s: Settings) => void }) {
+  const seller = (settings.seller as Record<string, unknown> | undefined) ?? {};
+  const setSeller = (key: string, value: unknown) => onChange({ ...settings, seller: { ...seller, [key]: value } });
+  const [address, setAddress] = useState(((seller.addressLines as string[] | undefined) ?? []).join("\n"));
+  return (
+    <FormLayout>
+      <TextField label="Legal name" autoComplete="organization" value={String(seller.name ?? "")} onChange={(v) => setSeller("name", v)} />
+      <TextField
+        label="Address (street, postcode and city, one per line)"
+        autoComplete="street-address"
+        multiline={3}
+        value={address}
+        onChange={(v) => {
+          setAddress(v);
+          setSeller("addressLines", v.split("\n").map((l) => l.trim()).filter(Boolean));
+        }}
+      />
+      <FormLayout.Group>
+        <TextField label="Country (two letters)" autoComplete="country" value={String(seller.countryCode ?? "")} onChange={(v) => setSeller("countryCode", v.toUpperCase())} maxLength={2} />
+        <TextField label="VAT number" autoComplete="off" value={String(seller.vatId ?? "")} onChange={(v) => setSeller("vatId", v)} />
+      </FormLayout.Group>
+      <FormLayout.Group>
+        <TextField label="Invoice number prefix" autoComplete="off" value={String(settings.invoicePrefix ?? "INV-")} onChange={(v) => onChange({ ...settings, invoicePrefix: v })} />
+        <TextField label="Credit note prefix" autoComplete="off" value={String(settings.creditNotePrefix ?? "CN-")} onChange={(v) => onChange({ ...settings, creditNotePrefix: v })} />
+        <TextField label="Days until due" type="number" autoComplete="off" value={String(settings.paymentTermsDays ?? 14)} onChange={(v) => onChange({ ...settings, paymentTermsDays: Number(v) })} />
+      </FormLayout.Group>
+    </FormLayout>
+  );
+}

@@ -1,0 +1,30 @@
+-- CreateTable
+CREATE TABLE "ImportRun" (
+    "id" TEXT NOT NULL,
+    "shopDomain" TEXT NOT NULL,
+    "createdFrom" TIMESTAMP(3) NOT NULL,
+    "createdTo" TIMESTAMP(3) NOT NULL,
+    "criteria" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'running',
+    "runningShop" TEXT,
+    "total" INTEGER NOT NULL DEFAULT 0,
+    "listed" INTEGER NOT NULL DEFAULT 0,
+    "done" INTEGER NOT NULL DEFAULT 0,
+    "skipped" INTEGER NOT NULL DEFAULT 0,
+    "failed" INTEGER NOT NULL DEFAULT 0,
+    "cursor" TEXT,
+    "listingComplete" BOOLEAN NOT NULL DEFAULT false,
+    "lastError" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "finishedAt" TIMESTAMP(3),
+
+    CONSTRAINT "ImportRun_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ImportRun_runningShop_key" ON "ImportRun"("runningShop");
+
+-- CreateIndex
+CREATE INDEX "ImportRun_shopDomain_createdAt_idx" ON "ImportRun"("shopDomain", "createdAt");
+

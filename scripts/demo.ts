@@ -38,6 +38,8 @@ const port = Number(args.port);
 const SHOP = "invoice-bridge-demo.myshopify.com";
 const VISMA_SHOP = "invoice-bridge-visma.myshopify.com";
 const IX_SHOP = "invoice-bridge-ix.myshopify.com";
+/** A shop with the app just installed and nothing connected: the onboarding, then the historical import of its past orders. */
+const NEW_SHOP = "invoice-bridge-new.myshopify.com";
 const IX_ACCOUNT = "invoice-bridge-demo";
 const IX_API_KEY = "demo-invoicexpress-api-key";
 Object.assign(process.env, {
@@ -98,6 +100,9 @@ async function main() {
   const invoicexpress = new InvoicExpressSimulator({ port: Number(args["invoicexpress-port"]) });
   const invoicexpressUrl = await invoicexpress.start();
   const ixAccount = invoicexpress.addAccount({ name: IX_ACCOUNT, apiKey: IX_API_KEY });
+  // Where the onboarding finds e-conomic and InvoicExpress (the simulators, sandbox only), and the app's own
+  // e-conomic App Secret Token: a merchant connecting e-conomic types the Agreement Grant Token alone.
+  Object.assign(process.env, { ECONOMIC_ENDPOINT: economicUrl, INVOICEXPRESS_ENDPOINT: invoicexpressUrl, ECONOMIC_APP_SECRET_TOKEN: "demo-app-secret" });
 
   step("Starting the SMTP sink (the e-mails the app sends to buyers land here)");
   const { SmtpSink, describeCaughtMessage } = await import("../test/simulators/smtp/server");
@@ -147,6 +152,24 @@ async function main() {
 
   const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS } = await import("./demo-orders");
 
+  /** Paid orders spread over the last `days` days, in Shopify only (they happened before the app was installed). */
+  function pastOrdersFor(domain: string, days: number): number {
+    const now = Date.now();
+    let count = 0;
+    for (let day = days; day >= 1; day -= 1) {
+      const createdAt = new Date(now - day * 86_400_000).toISOString();
+      simulator.addOrder(domain, {
+        createdAt,
+        taxesIncluded: true,
+        email: `buyer${day}@example.com`,
+        billingAddress: { firstName: "Buyer", lastName: `No. ${day}`, countryCode: "DK" },
+        lines: [{ sku: `MUG-${(day % 3) + 1}`, title: `Mug ${(day % 3) + 1}`, quantity: 1 + (day % 2), price: "99.00", taxRate: "0.25" }],
+      });
+      count += 1;
+    }
+    return count;
+  }
+
   // --- e-conomic ---
   step(`Seeding the e-conomic demo shop ${SHOP}`);
   await installOnShopify(SHOP, { currency: "EUR", name: "Invoice Bridge Demo" });
@@ -184,6 +207,13 @@ async function main() {
   // IVA 23/13/6/0 mapped to the account's tax names; InvoicExpress e-mails each invoice once it is final.
   await seedInvoicExpressShop(db, { shopDomain: IX_SHOP, accountUrl: invoicexpress.accountUrl(IX_ACCOUNT), accountName: IX_ACCOUNT, apiKey: IX_API_KEY });
   const ixSent = await sendOrders(IX_SHOP, IX_CUSTOMERS, IX_ORDERS);
+
+  // --- a new shop: nothing connected yet ---
+  step(`Installing the app on ${NEW_SHOP}, with nothing connected (the onboarding starts there)`);
+  await installOnShopify(NEW_SHOP, { currency: "EUR", name: "Invoice Bridge Demo (new shop)" });
+  await db.shop.create({ data: { shopDomain: NEW_SHOP } });
+  const pastOrders = pastOrdersFor(NEW_SHOP, 60);
+  console.log(`  ${pastOrders} paid orders from the last 60 days wait in Shopify for the historical import`);
 
   step("Waiting for the worker");
   const shops = [SHOP, VISMA_SHOP, IX_SHOP];
@@ -332,6 +362,8 @@ async function main() {
   step("Running");
   console.log(`  App:            ${server.url}`);
   console.log(`  Admin:          ${server.url}/sandbox/admin?shop=${SHOP}  (a stand-in for the Shopify admin: open it in a browser)`);
+  console.log(`  Set-up:         ${server.url}/sandbox/admin?shop=${NEW_SHOP}  (a new shop: connect e-conomic with the Agreement Grant Token demo-agreement,`);
+  console.log(`                  or InvoicExpress with account ${IX_ACCOUNT} and API key ${IX_API_KEY}; then import its past orders)`);
   console.log(`  Shopify:        ${simulatorUrl} (control API: README, "Testing"; shops ${shops.join(", ")})`);
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);

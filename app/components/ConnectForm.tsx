@@ -1,7 +1,7 @@
 // Connecting an accounting system, as the onboarding and the Connection page's "Reconnect" show it: the
 // credentials with "Test connection" (which reads the system's lists), then the settings picked from those
 // lists, then "Save". Visma signs in at Visma instead; the shop's own invoices need no credentials.
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, useNavigate } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { SYSTEMS, type Connectable, type CredentialField } from "../admin/connectable";
@@ -24,6 +24,7 @@ export function ConnectForm(props: {
 }) {
   const test = useFetcher<Result>();
   const save = useFetcher<Result>();
+  const navigate = useNavigate();
   const [credentials, setCredentials] = useState<Record<string, string>>({});
   const [settings, setSettings] = useState<Settings>(props.settings ?? {});
   const choices = test.data?.ok ? (test.data.choices ?? null) : null;
@@ -45,7 +46,8 @@ export function ConnectForm(props: {
         <BlockStack gap="300">
           <Text as="p">Visma asks you to sign in and to allow Invoice Bridge to make invoices in your company. You come back here afterwards to choose the settings.</Text>
           <InlineStack>
-            <Button variant="primary" url={props.signInUrl} target="_top">
+            {/* The route answers with App Bridge's "leave the frame" redirect to Visma's sign-in page. */}
+            <Button variant="primary" onClick={() => props.signInUrl && navigate(props.signInUrl)}>
               Sign in at Visma
             </Button>
           </InlineStack>

@@ -78,7 +78,7 @@ export default function Onboarding() {
             <Text as="p" variant="bodySm" tone="subdued">
               Step {Math.min(index + 1, STEPS.length)} of {STEPS.length}: {STEPS[index]?.label}
             </Text>
-            <ProgressBar progress={progress} size="small" tone="primary" />
+            <ProgressBar progress={progress} size="small" tone="primary" animated={false} />
           </BlockStack>
         </Card>
         {data.step === "choose" ? <ChooseSystem onChoose={(type) => navigate(`/app/onboarding?provider=${type}`)} /> : null}

@@ -64,7 +64,11 @@ export function appBridgeStandIn(apiKey: string): string {
     if (url.origin !== location.origin || url.pathname.indexOf("/sandbox/") === 0) return originalFetch(input, init);
     var headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
     headers.set("Authorization", "Bearer " + (await idToken()));
-    return originalFetch(input, Object.assign({}, init, { headers: headers }));
+    var answer = await originalFetch(input, Object.assign({}, init, { headers: headers }));
+    // As App Bridge does: the app asks, through this header, to leave the admin's frame (an OAuth sign-in).
+    var leaveTo = answer.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
+    if (answer.status === 401 && leaveTo) window.open(leaveTo, "_top");
+    return answer;
   };
   function toast(message) {
     var node = document.createElement("div");

@@ -21,10 +21,23 @@ const root = path.resolve(import.meta.dirname, "../..");
 export const SCREENSHOTS = path.join(root, "test-results/screenshots");
 
 /** Serves the app's production build (made once by test/setup/browser-build.ts) on a free port. */
-export async function startApp(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startApp(options: { port?: number } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const { startServer } = await import("../../server");
-  const server = await startServer({ port: 0, host: "127.0.0.1", production: true });
+  const server = await startServer({ port: options.port ?? 0, host: "127.0.0.1", production: true });
   return { url: server.url, close: () => server.close() };
+}
+
+/** A port free right now, for a test whose app must know its own address before it starts (OAuth redirects). */
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -245,6 +245,7 @@ export async function redactShop(db: Db, shopDomain: string, dataDir: string) {
       db.ownDocument.deleteMany({ where }),
       db.emailDelivery.deleteMany({ where }),
       db.jobGroupLock.deleteMany({ where: { groupKey: { startsWith: `${shopDomain}:` } } }),
+      db.importRun.deleteMany({ where }),
     ]);
   // Stored PDFs live on disk, one folder per shop.
   await fs.rm(path.join(dataDir, "documents", shopDomain), { recursive: true, force: true });

@@ -52,10 +52,24 @@ export async function fetchOrder(admin: ShopifyAdminClient, orderId: string): Pr
   return { ...first.order, lineItems: { nodes, pageInfo } };
 }
 
+/**
+ * What an order event came to: a document made (or a draft booked), one that already existed, nothing
+ * (the rules, a cancellation), or nothing because no accounting system is connected.
+ */
+export type SyncOrderOutcome = "made" | "existing" | "skipped" | "no_connection";
+
 export async function syncOrder(
-  input: { shopDomain: string; orderId: string; topic: string; payload: Record<string, unknown>; jobId: string; deliveryId: string },
+  input: {
+    shopDomain: string;
+    orderId: string;
+    topic: string;
+    payload: Record<string, unknown>;
+    jobId: string;
+    /** The webhook delivery behind the event; null for the historical import, which has none. */
+    deliveryId: string | null;
+  },
   deps: SyncOrderDeps,
-): Promise<void> {
+): Promise<SyncOrderOutcome> {
   const { db } = deps;
   const shop = await db.shop.findUnique({ where: { shopDomain: input.shopDomain } });
   const settings = readShopSettings(shop?.settings);
@@ -90,16 +104,21 @@ export async function syncOrder(
     });
   }
 
+  // cancelOrder and invoiceFulfillments only hand deliveryId to writeSyncLog, which takes null.
+  const deliveryId = input.deliveryId as string;
   if (order.cancelledAt) {
-    await cancelOrder({ shopDomain: input.shopDomain, order, settings, jobId: input.jobId, deliveryId: input.deliveryId }, deps);
-    return;
+    await cancelOrder({ shopDomain: input.shopDomain, order, settings, jobId: input.jobId, deliveryId }, deps);
+    return "skipped";
   }
   if (settings.rules.perFulfillment) {
+    const invoiced = () => db.document.count({ where: { shopDomain: input.shopDomain, orderId: order.id, kind: "invoice", source: { startsWith: "fulfillment:" }, state: { in: ["created", "finalized"] } } });
+    const before = await invoiced();
     await invoiceFulfillments(
-      { shopDomain: input.shopDomain, order, settings, verificationStartedAt: shop?.verificationStartedAt ?? new Date(), jobId: input.jobId, deliveryId: input.deliveryId },
+      { shopDomain: input.shopDomain, order, settings, verificationStartedAt: shop?.verificationStartedAt ?? new Date(), jobId: input.jobId, deliveryId },
       deps,
     );
-    return;
+    const after = await invoiced();
+    return after > before ? "made" : after > 0 ? "existing" : "skipped";
   }
 
   const decision = decide({
@@ -111,7 +130,7 @@ export async function syncOrder(
   });
   if (decision.action === "skip") {
     await log("skipped", `Order ${order.name}: ${decision.reasons.join(" ")}`, order);
-    return;
+    return "skipped";
   }
 
   const connection = await deps.providerFor(input.shopDomain);
@@ -173,7 +192,7 @@ export async function syncOrder(
       message,
       detail: { providerRef: document.providerRef, totalsCheck: plan.check.outcome },
     });
-    return;
+    return outcome.alreadyDone ? "existing" : "made";
   }
   await log(
     "info",
@@ -188,6 +207,7 @@ export async function syncOrder(
       vat: plan.vatBreakdown.map((r) => ({ rate: r.rate, net: r.net.toString(), vat: r.vat.toString() })),
     },
   );
+  return "no_connection";
 }
 
 /**

@@ -15,6 +15,7 @@ import { mailSetupFromEnv, type Mailer } from "../mail/mailer.server";
 import { PdfMissingError } from "../mail/document-pdf";
 import { sendDocumentEmail, type SendReason } from "../mail/send-document-email.use-case";
 import { providerForShop } from "../providers/connections.server";
+import { importOrder, listImportPage } from "../import/import-jobs.server";
 import type { JobContext, JobHandler, JobSpec } from "./queue";
 import { enqueueJob } from "./enqueue.server";
 import { topicLabel, type JobType } from "./topics";
@@ -153,6 +154,19 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
         await send();
       }
     },
+
+    // The historical import (app/import/): a page of orders listed, and each order through the order sync.
+    "import.page": (context) => listImportPage(context, { db, adminClientFor: deps.adminClientFor }),
+
+    "import.order": (context) =>
+      importOrder(context, {
+        db,
+        logger: deps.logger,
+        adminClientFor: deps.adminClientFor,
+        providerFor: deps.providerFor ?? providerForShop(db),
+        dataDir: deps.dataDir,
+        enqueue: (spec: JobSpec) => enqueueJob(db, spec),
+      }),
 
     "compliance.shop-redact": async ({ job }) => {
       const counts = await redactShop(db, job.shopDomain, deps.dataDir);

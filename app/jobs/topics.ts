@@ -9,6 +9,9 @@ export const JOB_TYPES = [
   "compliance.customer-redact",
   "compliance.shop-redact",
   "document.email",
+  // The historical import (app/import/): one job lists a page of orders, one job per order syncs it.
+  "import.page",
+  "import.order",
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 

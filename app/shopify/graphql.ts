@@ -269,6 +269,30 @@ export const ORDERS_UPDATED_SINCE = /* GraphQL */ `
   }
 `;
 
+/**
+ * One page of the orders of a historical import, oldest first. `query` is Shopify's search syntax (the
+ * date range and the merchant's criteria; app/import/import-criteria.ts). 50 orders of four scalars cost
+ * 52 points, so a page never waits long for the throttle bucket.
+ */
+export const ORDERS_FOR_IMPORT = /* GraphQL */ `
+  query OrdersForImport($query: String!, $after: String) {
+    orders(first: 50, after: $after, query: $query, sortKey: CREATED_AT) {
+      nodes { id legacyResourceId name createdAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+/**
+ * How many orders a historical import covers. Shopify stops counting at 10,000 unless `limit` is null;
+ * `precision` says whether the count is exact.
+ */
+export const ORDERS_COUNT = /* GraphQL */ `
+  query OrdersCount($query: String!) {
+    ordersCount(query: $query, limit: null) { count precision }
+  }
+`;
+
 /** Writes the invoice status back onto the order, for staff and the order status page. */
 export const SET_ORDER_METAFIELDS = /* GraphQL */ `
   mutation SetOrderMetafields($metafields: [MetafieldsSetInput!]!) {
@@ -287,5 +311,7 @@ export const DOCUMENTS = {
   OrderEdits: ORDER_EDITS,
   ShopDetails: SHOP_DETAILS,
   OrdersUpdatedSince: ORDERS_UPDATED_SINCE,
+  OrdersForImport: ORDERS_FOR_IMPORT,
+  OrdersCount: ORDERS_COUNT,
   SetOrderMetafields: SET_ORDER_METAFIELDS,
 } as const;

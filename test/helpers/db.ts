@@ -33,6 +33,7 @@ export async function resetDb() {
     db.documentSequence.deleteMany(),
     db.ownDocument.deleteMany(),
     db.emailDelivery.deleteMany(),
+    db.importRun.deleteMany(),
     db.session.deleteMany(),
     db.shop.deleteMany(),
   ]);

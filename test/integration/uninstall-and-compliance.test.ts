@@ -167,6 +167,8 @@ describeWithDb("uninstall and the compliance topics", () => {
     await deliver("orders/paid", bobOrder, OTHER_SHOP);
     await runJobs();
     const otherBefore = await everything(OTHER_SHOP);
+    // a historical import the shop ran (its error may name orders)
+    await db.importRun.create({ data: { shopDomain: SHOP, createdFrom: new Date("2026-01-01"), createdTo: new Date("2026-01-31"), criteria: "{}", status: "done", lastError: "order #5001" } });
 
     await deliver("shop/redact", { shop_id: 1, shop_domain: SHOP });
     await runJobs();
@@ -174,6 +176,7 @@ describeWithDb("uninstall and the compliance topics", () => {
     expect(await everything(SHOP)).toBe("[[],[],[],[],[],[],[]]");
     expect(await db.shop.count({ where: { shopDomain: SHOP } })).toBe(0);
     expect(await db.jobGroupLock.count({ where: { groupKey: { startsWith: SHOP } } })).toBe(0);
+    expect(await db.importRun.count({ where: { shopDomain: SHOP } })).toBe(0);
     expect(await everything(OTHER_SHOP)).toBe(otherBefore);
     expect(await db.shop.count({ where: { shopDomain: OTHER_SHOP } })).toBe(1);
   });

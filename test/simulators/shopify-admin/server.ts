@@ -23,9 +23,9 @@ import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode,
 import { parse as parseToml } from "smol-toml";
 import { FaultInjector, listenOnLoopback, readBody, sendJson, type FaultRule, type LoopbackServer } from "../faults";
 import { queryCost } from "./cost";
+import { orderMatcher, sortedOrderPage } from "./order-search";
 import {
   computeOrder,
-  connection,
   gqlOrder,
   newId,
   restOrder,
@@ -429,13 +429,16 @@ export class ShopifyAdminSimulator {
         }
         return null;
       },
-      orders: (args: { first?: number; after?: string; query?: string }) => {
-        const since = /updated_at:>'?([^'\s]+)'?/.exec(args.query ?? "")?.[1];
-        const list = [...shop.orders.values()]
-          .filter((o) => !since || o.updatedAt > since)
-          .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
-          .map((o) => gqlOrder(o, customerOf(o)));
-        return connection(list, args);
+      orders: (args: { first?: number; after?: string | null; query?: string | null; sortKey?: string; reverse?: boolean }) => {
+        const matches = orderMatcher(args.query);
+        return sortedOrderPage([...shop.orders.values()].filter(matches), args, (o) => gqlOrder(o, customerOf(o)));
+      },
+      ordersCount: (args: { query?: string | null; limit?: number | null }) => {
+        const matches = orderMatcher(args.query);
+        const count = [...shop.orders.values()].filter(matches).length;
+        // Shopify counts up to `limit` (10,000 unless the query says null) and then says "at least".
+        const limited = args.limit !== null && args.limit !== undefined && count > args.limit;
+        return { count: limited ? args.limit : count, precision: limited ? "AT_LEAST" : "EXACT" };
       },
       metafieldsSet: ({ metafields }: { metafields: Array<{ ownerId: string; namespace?: string; key: string; value: string; type?: string }> }) => {
         const userErrors: Array<{ field: string[]; message: string; code: string }> = [];

@@ -16,7 +16,7 @@ export type Dashboard = {
   documents: { today: number; last7Days: number; creditNotesLast7Days: number };
   failures: Array<{ id: string; at: string; orderName: string | null; message: string; jobId: string | null }>;
   failureCount: number;
-  connection: { name: string; status: string; message: string | null; since: string } | null;
+  connection: { name: string; status: string; message: string | null; since: string; verifiedAt: string | null } | null;
   verification: Verification;
 };
 
@@ -54,7 +54,7 @@ export async function loadDashboard(db: Db, shopDomain: string, now = new Date()
     failures: latestPerJob.slice(0, 5).map((e) => ({ id: e.id, at: e.createdAt.toISOString(), orderName: e.orderName, message: e.message, jobId: e.jobId })),
     failureCount: latestPerJob.length,
     connection: connection
-      ? { name: NAMES[connection.providerType as ProviderType] ?? connection.providerType, status: connection.status, message: connection.statusMessage, since: connection.updatedAt.toISOString() }
+      ? { name: NAMES[connection.providerType as ProviderType] ?? connection.providerType, status: connection.status, message: connection.statusMessage, since: connection.updatedAt.toISOString(), verifiedAt: connection.verifiedAt?.toISOString() ?? null }
       : null,
     verification: verificationOf(shop, now),
   };

@@ -92,6 +92,10 @@ export default function Dashboard() {
                       <Badge tone={connection.status === "active" ? "success" : "critical"}>{connection.status === "active" ? "Connected" : "Paused"}</Badge>
                     </InlineStack>
                     {connection.message ? <Text as="p">{connection.message}</Text> : null}
+                    <Text as="p" tone="subdued">
+                      Last verified: {connection.verifiedAt ? `${connection.verifiedAt.slice(0, 16).replace("T", " ")} UTC` : "not yet"}
+                    </Text>
+                    <Link url="/app/connection">Connection and settings</Link>
                   </>
                 ) : (
                   <Text as="p">No accounting system is connected yet. Start with onboarding.</Text>

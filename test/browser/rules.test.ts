@@ -15,6 +15,8 @@ describeWithBrowser("rules and the verification banner (browser)", () => {
     const db = await testDb();
     await installApp(db, SHOP, "shpat_rules");
     await db.shop.create({ data: { shopDomain: SHOP, verificationStartedAt: new Date(), settings: JSON.stringify({ rules: { verificationDays: 14 } }) } });
+    // connected (a shop without a connection is sent to the onboarding, where the banner is not shown)
+    await db.connection.create({ data: { shopDomain: SHOP, providerType: "economic", encryptedCredentials: "x" } });
     await db.webhookDelivery.create({
       data: { shopDomain: SHOP, topic: "ORDERS_PAID", dedupeKey: "d1", webhookId: "w1", apiVersion: "2026-10", payload: JSON.stringify({ id: 1, payment_gateway_names: ["shopify_payments", "Bank transfer"] }) },
     });

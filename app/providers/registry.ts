@@ -13,7 +13,8 @@ import { vismaCredentialsSchema } from "./visma/visma-oauth";
 type FactoryInput = { credentials: unknown; settings: unknown; runtime?: ProviderRuntime };
 type Factory = (input: FactoryInput) => AccountingProvider;
 
-function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** A provider's credentials or settings through their schema; what is wrong is said field by field. */
+export function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");

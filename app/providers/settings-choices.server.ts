@@ -4,6 +4,7 @@
 // system a RetryableError. Each provider's lists live in its own folder; this file only dispatches.
 import { z } from "zod";
 import { PermanentError } from "../lib/errors";
+import { parsed } from "./registry";
 import { economicChoices } from "./economic/economic-choices";
 import { ECONOMIC_PRODUCTION_URL } from "./economic/economic-client";
 import { economicCredentialsSchema } from "./economic/economic-provider";
@@ -27,15 +28,6 @@ type ChoicesInput = { credentials: unknown; settings: Record<string, unknown>; r
 
 /** Only where the provider is: the rest of the settings is what the merchant is about to choose. */
 const whereSchema = z.object({ baseUrl: z.url().optional(), identityUrl: z.url().optional() });
-
-function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join(".") || what}: ${i.message}`).join("; ");
-    throw new PermanentError("connection_settings", `The ${what} are incomplete or wrong (${problems}). Correct them in the app's settings.`);
-  }
-  return result.data;
-}
 
 const READERS: Partial<Record<ProviderType, (input: ChoicesInput) => Promise<SettingsChoices>>> = {
   economic: ({ credentials, settings }) =>

@@ -9,7 +9,7 @@ import db from "../db.server";
 import { CONNECTABLE, SYSTEMS, type Connectable } from "../admin/connectable";
 import { connectionAction, credentialFields, isConnectable, loadConnection } from "../admin/connection.server";
 import { finishOnboarding, loadEssentials, onboardingStep, onboardingSummary, saveEssentials, type Essentials, type OnboardingStep } from "../admin/onboarding.server";
-import { FINANCIAL_STATUSES } from "../admin/order-statuses";
+import { FINANCIAL_STATUSES, statusLabel, TRIGGER_OPTIONS } from "../admin/order-statuses";
 import { AppError } from "../lib/errors";
 import { authenticate } from "../shopify.server";
 import { ConnectForm, SettingsCard } from "../components/ConnectForm";
@@ -152,12 +152,7 @@ function EssentialsForm({ initial, onSaved }: { initial: Essentials; onSaved: ()
         <FormLayout>
           <Select
             label="Make a document when the order is"
-            options={[
-              { label: "created", value: "created" },
-              { label: "paid", value: "paid" },
-              { label: "fulfilled", value: "fulfilled" },
-              { label: "never automatically (staff use Generate invoice)", value: "manual" },
-            ]}
+            options={TRIGGER_OPTIONS}
             value={form.trigger}
             onChange={(v) => setForm({ ...form, trigger: v as Essentials["trigger"] })}
           />
@@ -173,7 +168,7 @@ function EssentialsForm({ initial, onSaved }: { initial: Essentials; onSaved: ()
           <ChoiceList
             title="Only orders with these payment statuses (none ticked: any)"
             allowMultiple
-            choices={FINANCIAL_STATUSES.map((s) => ({ label: s.replace(/_/g, " "), value: s }))}
+            choices={FINANCIAL_STATUSES.map((s) => ({ label: statusLabel(s), value: s }))}
             selected={form.financialStatuses}
             onChange={(v) => setForm({ ...form, financialStatuses: v as Essentials["financialStatuses"] })}
           />

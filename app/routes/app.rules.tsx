@@ -7,7 +7,7 @@ import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, Pag
 import { useState } from "react";
 import db from "../db.server";
 import { confirmBooking, loadRules, saveRules, type RulesForm } from "../admin/rules.server";
-import { FINANCIAL_STATUSES, FULFILLMENT_STATUSES } from "../admin/order-statuses";
+import { FINANCIAL_STATUSES, FULFILLMENT_STATUSES, statusLabel, TRIGGER_OPTIONS } from "../admin/order-statuses";
 import { AppError } from "../lib/errors";
 import { authenticate } from "../shopify.server";
 
@@ -45,12 +45,7 @@ export default function Rules() {
           <FormLayout>
             <Select
               label="Make a document when the order is"
-              options={[
-                { label: "created", value: "created" },
-                { label: "paid", value: "paid" },
-                { label: "fulfilled", value: "fulfilled" },
-                { label: "never automatically (staff use Generate invoice)", value: "manual" },
-              ]}
+              options={TRIGGER_OPTIONS}
               value={form.trigger}
               onChange={(v) => set("trigger")(v as RulesForm["trigger"])}
             />
@@ -187,11 +182,6 @@ export default function Rules() {
       </BlockStack>
     </Page>
   );
-}
-
-function statusLabel(status: string): string {
-  const text = status.replace(/_/g, " ");
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Tags as the merchant types them, comma-separated; kept as a list. */

@@ -15,7 +15,7 @@ const optionalTag = z.preprocess(
 );
 
 export const importCriteriaSchema = z.object({
-  /** "paid": only orders Shopify calls paid (financial_status:paid). */
+  /** "paid": orders that were paid, including those refunded since (not pending, authorized, partially paid, voided or expired). */
   financialStatus: z.enum(["any", "paid"]).default("paid"),
   /** "shipped": only orders fulfilled in full (fulfillment_status:shipped). */
   fulfillmentStatus: z.enum(["any", "shipped"]).default("any"),
@@ -96,12 +96,17 @@ export function searchValue(value: string): string {
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
+/** Shopify's payment statuses of orders not (or not yet) paid. */
+const UNPAID_STATUSES = ["pending", "authorized", "partially_paid", "voided", "expired"] as const;
+
 /** The `query` argument of `orders` and `ordersCount` for an import. */
 export function importSearchQuery(range: Pick<ImportRange, "createdFrom" | "createdTo">, criteria: ImportCriteria): string {
   // The end as "before the next day's first second": Shopify's timestamps have whole seconds.
   const end = new Date(range.createdTo.getTime() + 1);
   const terms = [`created_at:>=${searchValue(range.createdFrom.toISOString().replace(".000Z", "Z"))}`, `created_at:<${searchValue(end.toISOString().replace(".000Z", "Z"))}`];
-  if (criteria.financialStatus === "paid") terms.push("financial_status:paid");
+  // "Paid" as the rules read it: paid, and paid then refunded in part or in full (those get their credit
+  // notes too), written as the statuses it excludes, since Shopify's financial_status takes one value a term.
+  if (criteria.financialStatus === "paid") terms.push(...UNPAID_STATUSES.map((status) => `-financial_status:${status}`));
   if (criteria.fulfillmentStatus === "shipped") terms.push("fulfillment_status:shipped");
   if (criteria.includeTag) terms.push(`tag:${searchValue(criteria.includeTag)}`);
   if (criteria.excludeTag) terms.push(`-tag:${searchValue(criteria.excludeTag)}`);
@@ -110,7 +115,7 @@ export function importSearchQuery(range: Pick<ImportRange, "createdFrom" | "crea
 
 /** The criteria in words, for the sync log: "paid orders, shipped, tagged 'B2B', not tagged 'test'". */
 export function describeCriteria(criteria: ImportCriteria): string {
-  const parts = [criteria.financialStatus === "paid" ? "paid orders" : "orders of any payment status"];
+  const parts = [criteria.financialStatus === "paid" ? "paid orders, also those refunded since" : "orders of any payment status"];
   if (criteria.fulfillmentStatus === "shipped") parts.push("shipped");
   if (criteria.includeTag) parts.push(`tagged '${criteria.includeTag}'`);
   if (criteria.excludeTag) parts.push(`not tagged '${criteria.excludeTag}'`);

@@ -17,11 +17,12 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { syncOrder, type SyncOrderDeps, type SyncOrderOutcome } from "../invoicing/sync-order.use-case";
+import { syncRefund } from "../invoicing/sync-refund.use-case";
 import { enqueueJob } from "../jobs/enqueue.server";
 import { jobRow, notifyJobEnqueued, type JobContext, type JobRecord } from "../jobs/queue";
 import { classify, RetryableError } from "../lib/errors";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
-import { ORDERS_FOR_IMPORT } from "../shopify/graphql";
+import { ORDER_REFUND_IDS, ORDERS_FOR_IMPORT } from "../shopify/graphql";
 import { importSearchQuery, readImportCriteria } from "./import-criteria";
 import { waitingOutThrottle } from "./shopify-throttle";
 import { finishIfComplete, LISTING_STOPPED, liveJobsOf, orderJobKey, orderJobSpec, pageJobSpec, settleJobSpec, type ImportRunRow } from "./import-run.server";
@@ -167,11 +168,12 @@ export async function importOrder(context: JobContext, deps: SyncOrderDeps): Pro
   // Cancelled before this order's turn: nothing to do (a failure the merchant retries still runs).
   if (!run || (run.status === "cancelled" && counted !== "failed")) return;
   let outcome: SyncOrderOutcome;
+  const syncDeps = { ...deps, adminClientFor: async (shop: string) => waitingOutThrottle(await deps.adminClientFor(shop)) };
   try {
-    outcome = await syncOrder(
-      { shopDomain: job.shopDomain, orderId, topic: "IMPORT", payload: {}, jobId: job.id, deliveryId: null },
-      { ...deps, adminClientFor: async (shop) => waitingOutThrottle(await deps.adminClientFor(shop)) },
-    );
+    outcome = await syncOrder({ shopDomain: job.shopDomain, orderId, topic: "IMPORT", payload: {}, jobId: job.id, deliveryId: null }, syncDeps);
+    // Refunds made before the import: a credit note each, as their refunds/create webhooks would have made
+    // (once per refund id; a refund not paid out yet waits, like any other).
+    if (outcome === "made" || outcome === "existing") await creditPastRefunds(job, orderId, syncDeps);
   } catch (error) {
     const failure = classify(error);
     // The runner stops after the last attempt, and at once on a permanent or auth failure.
@@ -184,6 +186,15 @@ export async function importOrder(context: JobContext, deps: SyncOrderDeps): Pro
   // "existing": made before (by a webhook, or an earlier import); "no_connection": nothing was sent.
   if (counted !== "done" && counted !== "skipped") await count(db, job, outcome === "made" ? "done" : "skipped");
   await finishIfComplete(db, importId);
+}
+
+async function creditPastRefunds(job: JobRecord, orderId: string, deps: SyncOrderDeps) {
+  const admin = await deps.adminClientFor(job.shopDomain);
+  const answer = await admin.request<{ order: { refunds: Array<{ id: string }> } | null }>(ORDER_REFUND_IDS, { id: `gid://shopify/Order/${orderId}` });
+  for (const refund of answer.order?.refunds ?? []) {
+    const refundId = /\/(\d+)$/.exec(refund.id)?.[1];
+    if (refundId) await syncRefund({ shopDomain: job.shopDomain, orderId, refundId, jobId: job.id, deliveryId: null }, deps);
+  }
 }
 
 const INCREMENT = { done: { done: { increment: 1 } }, skipped: { skipped: { increment: 1 } }, failed: { failed: { increment: 1 } } } as const;

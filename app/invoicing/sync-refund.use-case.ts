@@ -17,7 +17,7 @@ import { fetchOrder, type SyncOrderDeps } from "./sync-order.use-case";
 export const PENDING_REFUND_RETRY_MS = 15 * 60_000;
 
 export async function syncRefund(
-  input: { shopDomain: string; orderId: string; refundId: string; jobId: string; deliveryId: string },
+  input: { shopDomain: string; orderId: string; refundId: string; jobId: string; deliveryId: string | null },
   deps: SyncOrderDeps,
 ): Promise<void> {
   const { db } = deps;

@@ -293,6 +293,15 @@ export const ORDERS_COUNT = /* GraphQL */ `
   }
 `;
 
+/** The refunds an order has had, for a historical import: each becomes a credit note once its invoice exists. */
+export const ORDER_REFUND_IDS = /* GraphQL */ `
+  query OrderRefundIds($id: ID!) {
+    order(id: $id) {
+      refunds(first: 50) { id }
+    }
+  }
+`;
+
 /** Writes the invoice status back onto the order, for staff and the order status page. */
 export const SET_ORDER_METAFIELDS = /* GraphQL */ `
   mutation SetOrderMetafields($metafields: [MetafieldsSetInput!]!) {
@@ -314,4 +323,5 @@ export const DOCUMENTS = {
   OrdersForImport: ORDERS_FOR_IMPORT,
   OrdersCount: ORDERS_COUNT,
   SetOrderMetafields: SET_ORDER_METAFIELDS,
+  OrderRefundIds: ORDER_REFUND_IDS,
 } as const;

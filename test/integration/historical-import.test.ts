@@ -203,13 +203,13 @@ describeWithDb("historical import", () => {
     expect(await progress()).toBeNull();
     await connectEconomic();
     // GIVEN a range without orders
-    expect(await start({ from: "2026-05-01", to: "2026-05-31" })).toBe("No orders created from 2026-05-01 to 2026-05-31 match the criteria (paid orders), so there is nothing to import.");
+    expect(await start({ from: "2026-05-01", to: "2026-05-31" })).toBe("No orders created from 2026-05-01 to 2026-05-31 match the criteria (paid orders, also those refunded since), so there is nothing to import.");
     // GIVEN an import that is running (no worker yet): a second start is refused, at once or concurrently
     // (the app's access is the default one, without read_all_orders: the start says what Shopify leaves out)
     await (await testDb()).session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "x", isOnline: false, accessToken: TOKEN, scope: "write_orders,read_customers" } });
     expect(await start()).toBe("started");
     expect(await logMessages("info")).toEqual([
-      "Historical import started: 1 order(s) created from 2026-06-01 to 2026-06-30 (paid orders). Orders that already have a document are skipped. Shopify shows the app only the last 60 days of orders until it may read all orders (the read_all_orders access), so older orders of the range are not in this import.",
+      "Historical import started: 1 order(s) created from 2026-06-01 to 2026-06-30 (paid orders, also those refunded since). Orders that already have a document are skipped. Shopify shows the app only the last 60 days of orders until it may read all orders (the read_all_orders access), so older orders of the range are not in this import.",
     ]);
     // the count says so too, before the merchant starts
     expect((await countImport(await deps(), { shopDomain: SHOP, from: "2026-06-01", to: "2026-06-30", criteria: {} })).note).toMatch(/^Shopify shows the app only the last 60 days of orders/);
@@ -301,6 +301,50 @@ describeWithDb("historical import", () => {
     const already = (await logMessages("done")).filter((m) => / already has invoice \d+ in e-conomic; nothing new was made\.$/.test(m));
     expect(already.length).toBeGreaterThanOrEqual(6);
     expect(await logMessages("done")).toContain("Historical import finished: 0 invoices made, 6 skipped, 0 failed.");
+  }, 60_000);
+
+  it("an order refunded before the import gets its invoice and one credit note per refund, once; a second import makes neither again", async () => {
+    await connectEconomic();
+    // GIVEN an order refunded in part and one refunded in full before the app was installed, a plain one, and an unpaid one
+    const partly = order();
+    shopify.addRefund(SHOP, partly.id, { lines: [{ index: 0, quantity: 1 }] });
+    const wholly = order();
+    shopify.addRefund(SHOP, wholly.id, { lines: [{ index: 0, quantity: 1 }] });
+    shopify.addRefund(SHOP, wholly.id, { lines: [{ index: 0, quantity: 1 }] });
+    const plain = order();
+    order({ financialStatus: "pending" });
+    // THEN "paid" (the default) covers the refunded orders too: they were paid
+    const input = { shopDomain: SHOP, ...JUNE, criteria: {} };
+    expect(await countImport(await deps(), input)).toMatchObject({ count: 3 });
+
+    // WHEN the import runs
+    await startImport(await deps(), input);
+    await startWorker();
+    expect(await finished()).toMatchObject({ done: 3, skipped: 0, failed: 0 });
+
+    // THEN each order has its invoice (25.00), and each refund its credit note (12.50), crediting that invoice
+    const documentsOf = () => {
+      const byOrder = new Map<string, number[]>();
+      for (const doc of economic.agreements.get("g")!.booked.values()) {
+        const orderId = String((doc.references as { other?: string }).other).split(":")[2];
+        byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), Number(doc.grossAmount)].sort((a, b) => b - a));
+      }
+      return byOrder;
+    };
+    expect(documentsOf()).toEqual(
+      new Map([
+        [String(partly.id), [25, -12.5]],
+        [String(wholly.id), [25, -12.5, -12.5]],
+        [String(plain.id), [25]],
+      ]),
+    );
+    const db = await testDb();
+    expect(await db.document.count({ where: { kind: "creditNote" } })).toBe(3);
+
+    // WHEN the range is imported again: nothing new
+    await startImport(await deps(), input);
+    expect(await finished()).toMatchObject({ done: 0, skipped: 3, failed: 0 });
+    expect(economic.agreements.get("g")!.booked.size).toBe(6);
   }, 60_000);
 
   it("resumes after the worker process is killed mid-run: a new process finishes it, each order invoiced once", async () => {

@@ -38,7 +38,7 @@ describe("historical import criteria", () => {
 
   it("builds Shopify's search query: quoted dates, the end as the next day's first second, tags quoted and escaped", () => {
     const range = readImportRange({ from: "2026-01-01", to: "2026-01-31" }, NOW);
-    expect(importSearchQuery(range, readImportCriteria({}))).toBe("created_at:>='2026-01-01T00:00:00Z' created_at:<'2026-02-01T00:00:00Z' financial_status:paid");
+    expect(importSearchQuery(range, readImportCriteria({}))).toBe("created_at:>='2026-01-01T00:00:00Z' created_at:<'2026-02-01T00:00:00Z' -financial_status:pending -financial_status:authorized -financial_status:partially_paid -financial_status:voided -financial_status:expired");
     const query = importSearchQuery(range, readImportCriteria({ financialStatus: "any", fulfillmentStatus: "shipped", includeTag: "Kim's \\ B2B", excludeTag: "test:1" }));
     expect(query).toBe(
       "created_at:>='2026-01-01T00:00:00Z' created_at:<'2026-02-01T00:00:00Z' fulfillment_status:shipped tag:'Kim\\'s \\\\ B2B' -tag:'test:1'",

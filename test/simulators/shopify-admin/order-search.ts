@@ -74,7 +74,7 @@ const FULFILLMENT: Record<string, (status: StoredOrder["fulfillmentStatus"]) => 
   unfulfilled: (s) => s === null || s === "partial",
 };
 
-const FINANCIAL = new Set(["any", "authorized", "paid", "partially_paid", "partially_refunded", "pending", "refunded", "voided"]);
+const FINANCIAL = new Set(["any", "authorized", "expired", "paid", "partially_paid", "partially_refunded", "pending", "refunded", "voided"]);
 
 function compareDate(actual: string, comparator: Comparator, value: string): boolean {
   const at = Date.parse(actual);

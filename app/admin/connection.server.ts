@@ -120,7 +120,13 @@ export async function loadConnection(db: Db, shopDomain: string) {
   }
   const type = row.providerType;
   const settings = JSON.parse(row.settings) as Record<string, unknown>;
-  const credentials = storedCredentials(row);
+  // Unreadable credentials (the app's ENCRYPTION_KEY changed since they were saved) are a reason to reconnect, not a crash.
+  let credentials: Record<string, unknown> | null = null;
+  try {
+    credentials = storedCredentials(row);
+  } catch {
+    credentials = null;
+  }
   let settingsProblem: string | null = null;
   try {
     validateSettings(type, settings);
@@ -129,8 +135,8 @@ export async function loadConnection(db: Db, shopDomain: string) {
     settingsProblem = error.merchantMessage;
   }
   let choices: SettingsChoices | null = null;
-  let choicesError: string | null = null;
-  if (row.status === "active") {
+  let choicesError: string | null = credentials ? null : `The app cannot read the stored sign-in for ${NAMES[type]} (its encryption key changed). Reconnect ${NAMES[type]}.`;
+  if (row.status === "active" && credentials) {
     try {
       choices = await settingsChoices({ providerType: type, credentials, settings, runtime: runtimeFor(db, row) });
     } catch (error) {
@@ -146,7 +152,7 @@ export async function loadConnection(db: Db, shopDomain: string) {
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
     settings: withoutWhere(settings),
-    account: type === "invoicexpress" ? String(credentials.accountName ?? "") : null,
+    account: type === "invoicexpress" && credentials ? String(credentials.accountName ?? "") : null,
   };
   return {
     connection,

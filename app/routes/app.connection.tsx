@@ -1,31 +1,11 @@
 // Connection: the accounting system's status, when the app last reached it, the last error; check now,
 // reconnect, disconnect (the documents are kept); and its settings, picked from its own lists.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import {
-  useFetcher,
-  useLoaderData,
-  useNavigate,
-  useRevalidator,
-} from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Button,
-  Card,
-  InlineStack,
-  Layout,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { useFetcher, useLoaderData, useNavigate, useRevalidator } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import db from "../db.server";
-import {
-  connectionAction,
-  credentialFields,
-  loadConnection,
-  type ConnectionActionResult,
-} from "../admin/connection.server";
+import { connectionAction, credentialFields, loadConnection, type ConnectionActionResult } from "../admin/connection.server";
 import { authenticate } from "../shopify.server";
 import { ConnectForm, SettingsCard } from "../components/ConnectForm";
 
@@ -53,15 +33,7 @@ const when = (iso: string | null) =>
     : "never";
 
 export default function Connection() {
-  const {
-    connection,
-    settingsProblem,
-    choices,
-    choicesError,
-    rates,
-    lastFailure,
-    fields,
-  } = useLoaderData<typeof loader>();
+  const { connection, settingsProblem, choices, choicesError, rates, lastFailure, fields } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const revalidator = useRevalidator();
   const act = useFetcher<ConnectionActionResult>();
@@ -73,23 +45,12 @@ export default function Connection() {
     return (
       <Page title="Connection">
         <BlockStack gap="400">
-          {message ? (
-            <Banner
-              tone={act.data?.ok ? "success" : "critical"}
-              title={message}
-            />
-          ) : null}
+          {message ? <Banner tone={act.data?.ok ? "success" : "critical"} title={message} /> : null}
           <Card>
             <BlockStack gap="300">
-              <Text as="p">
-                No accounting system is connected. Documents already made are
-                kept in the Invoices page.
-              </Text>
+              <Text as="p">No accounting system is connected. Documents already made are kept in the Invoices page.</Text>
               <InlineStack>
-                <Button
-                  variant="primary"
-                  onClick={() => navigate("/app/onboarding")}
-                >
+                <Button variant="primary" onClick={() => navigate("/app/onboarding")}>
                   Connect an accounting system
                 </Button>
               </InlineStack>
@@ -105,85 +66,45 @@ export default function Connection() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {message ? (
-              <Banner
-                tone={act.data?.ok ? "success" : "critical"}
-                title={message}
-                onDismiss={() => revalidator.revalidate()}
-              />
-            ) : null}
+            {message ? <Banner tone={act.data?.ok ? "success" : "critical"} title={message} onDismiss={() => revalidator.revalidate()} /> : null}
             <Card>
               <BlockStack gap="300">
                 <InlineStack gap="200" blockAlign="center">
                   <Text as="h2" variant="headingMd">
                     {connection.name}
                   </Text>
-                  {connection.status === "active" ? (
-                    <Badge tone="success">Connected</Badge>
-                  ) : (
-                    <Badge tone="critical">Paused</Badge>
-                  )}
+                  {connection.status === "active" ? <Badge tone="success">Connected</Badge> : <Badge tone="critical">Paused</Badge>}
                 </InlineStack>
-                {connection.account ? (
-                  <Text as="p">Account: {connection.account}</Text>
-                ) : null}
+                {connection.account ? <Text as="p">Account: {connection.account}</Text> : null}
                 <Text as="p">Last verified: {when(connection.verifiedAt)}</Text>
                 {connection.statusMessage ? (
-                  <Banner
-                    tone="critical"
-                    title="Orders wait until you reconnect"
-                  >
+                  <Banner tone="critical" title="Orders wait until you reconnect">
                     {connection.statusMessage}
                   </Banner>
                 ) : null}
                 <Text as="p" tone={lastFailure ? undefined : "subdued"}>
-                  Last error:{" "}
-                  {lastFailure
-                    ? `${lastFailure.message} (${when(lastFailure.at)})`
-                    : "none"}
+                  Last error: {lastFailure ? `${lastFailure.message} (${when(lastFailure.at)})` : "none"}
                 </Text>
                 <InlineStack gap="200">
-                  <Button
-                    loading={
-                      act.state !== "idle" &&
-                      act.formData?.get("intent") === "check"
-                    }
-                    onClick={() => post("check")}
-                  >
+                  <Button loading={act.state !== "idle" && act.formData?.get("intent") === "check"} onClick={() => post("check")}>
                     Check now
                   </Button>
-                  <Button onClick={() => setReconnecting(!reconnecting)}>
-                    Reconnect
-                  </Button>
-                  <Button
-                    tone="critical"
-                    onClick={() => setConfirmDisconnect(true)}
-                  >
+                  <Button onClick={() => setReconnecting(!reconnecting)}>Reconnect</Button>
+                  <Button tone="critical" onClick={() => setConfirmDisconnect(true)}>
                     Disconnect
                   </Button>
                 </InlineStack>
                 {confirmDisconnect ? (
-                  <Banner
-                    tone="warning"
-                    title={`Disconnect ${connection.name}?`}
-                  >
+                  <Banner tone="warning" title={`Disconnect ${connection.name}?`}>
                     <BlockStack gap="200">
                       <p>
-                        The app forgets its access. The documents made so far,
-                        and their PDFs, are kept. New orders are not documented
-                        until you connect again.
+                        The app forgets its access. The documents made so far, and their PDFs, are kept. New orders are not documented until you connect again.
                       </p>
                       <InlineStack gap="200">
-                        <Button
-                          variant="primary"
-                          tone="critical"
-                          onClick={() => post("disconnect")}
-                        >
+                        <Button variant="primary" tone="critical" onClick={() => post("disconnect")}>
                           Yes, disconnect
                         </Button>
-                        <Button onClick={() => setConfirmDisconnect(false)}>
-                          Keep the connection
-                        </Button>
+                        <Button onClick={() => setConfirmDisconnect(false)}>Keep the connection</Button>
                       </InlineStack>
                     </BlockStack>
                   </Banner>
@@ -210,23 +131,31 @@ export default function Connection() {
               </Banner>
             ) : null}
             {choicesError ? (
-              <Banner
-                tone="critical"
-                title={`The lists could not be read from ${connection.name}`}
-              >
+              <Banner tone="critical" title={`The lists could not be read from ${connection.name}`}>
                 {choicesError}
               </Banner>
             ) : null}
-            <SettingsCard
-              key={JSON.stringify(connection.settings)}
-              type={connection.type}
-              settings={connection.settings}
-              choices={choices}
-              rates={rates}
-              action="/app/connection"
-              title={`Settings in ${connection.name}`}
-              onSaved={() => revalidator.revalidate()}
-            />
+            {/* Settings are picked from the system's own lists: without them (paused, or unreadable) there is nothing to pick from. */}
+            {choices ? (
+              <SettingsCard
+                key={JSON.stringify(connection.settings)}
+                type={connection.type}
+                settings={connection.settings}
+                choices={choices}
+                rates={rates}
+                action="/app/connection"
+                title={`Settings in ${connection.name}`}
+                onSaved={() => revalidator.revalidate()}
+              />
+            ) : (
+              <Card>
+                <Text as="p">
+                  {connection.status === "paused"
+                    ? `Reconnect ${connection.name} to change its settings.`
+                    : `The settings can be changed once ${connection.name} answers again.`}
+                </Text>
+              </Card>
+            )}
           </BlockStack>
         </Layout.Section>
       </Layout>

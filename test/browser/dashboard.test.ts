@@ -43,6 +43,14 @@ describeWithBrowser("dashboard (browser)", () => {
     expect(text).toContain("e-conomic refused the app's access.");
     await screenshot(page, "dashboard");
     expect(await seriousAccessibilityViolations(frame)).toEqual([]);
+
+    // the Connection page of the paused connection: its words, and no settings to pick from empty lists
+    const connection = await openAdmin(page, app.url, SHOP, "/app/connection");
+    await connection.getByText("Reconnect e-conomic to change its settings.").waitFor();
+    expect(await connection.getByText("Orders wait until you reconnect").count()).toBe(1);
+    expect(await connection.getByRole("button", { name: "Save settings" }).count()).toBe(0);
+    await screenshot(page, "connection-paused");
+    expect(await seriousAccessibilityViolations(connection)).toEqual([]);
   }, 60_000);
 
   it("refuses the app without a valid session token (no frame, no Shopify)", async () => {

@@ -86,7 +86,10 @@ describeWithDb("onboarding and the Connection page (loaders and actions)", () =>
     const db = await testDb();
     const outcome = await saveConnectionForm(db, SHOP, { type: "economic", credentials: { agreementGrantToken: "grant-1" }, settings: { customerGroupNumber: 1 } });
     expect(outcome.ok).toBe(false);
-    expect((outcome as { message: string }).message).toMatch(/^The settings of e-conomic are incomplete or wrong \(paymentTermsNumber: .*\)\. Correct them in the app's settings\.$/);
+    expect((outcome as { message: string }).message).toBe(
+      "The settings of e-conomic are incomplete or wrong (paymentTermsNumber: choose the payment terms for new customers; layoutNumber: choose the invoice layout; " +
+        "productGroups: choose a product group for each VAT rate). Correct them in the app's settings.",
+    );
     expect(await db.connection.count()).toBe(0);
     // changing settings of a system that was never connected asks for the credentials
     expect(await saveConnectionForm(db, SHOP, { type: "economic", settings: ECONOMIC_SETTINGS })).toEqual({ ok: false, message: "Enter your e-conomic details and test the connection first." });

@@ -9,16 +9,16 @@ import { economicError, economicHttp, ECONOMIC_PRODUCTION_URL, type EconomicCred
 
 export const economicSettingsSchema = z.object({
   baseUrl: z.url().default(ECONOMIC_PRODUCTION_URL),
-  customerGroupNumber: z.number().int().positive(),
-  paymentTermsNumber: z.number().int().positive(),
-  layoutNumber: z.number().int().positive(),
+  customerGroupNumber: z.number({ error: "choose the customer group for new customers" }).int().positive(),
+  paymentTermsNumber: z.number({ error: "choose the payment terms for new customers" }).int().positive(),
+  layoutNumber: z.number({ error: "choose the invoice layout" }).int().positive(),
   /** e-conomic's VAT zones: the shop's own country, the rest of the EU, and the rest of the world. */
   vatZones: z.object({ domestic: z.number().int(), eu: z.number().int(), abroad: z.number().int() }).default({ domestic: 1, eu: 2, abroad: 3 }),
   homeCountry: z.string().length(2).default("DK"),
   /** Where guests (no e-mail) are invoiced; without it, each guest becomes a customer of their own. */
   collectiveCustomerNumber: z.number().int().positive().optional(),
   /** The product group of products the app creates, per VAT rate ("0.25": 1): e-conomic takes a line's VAT from its product's group. */
-  productGroups: z.record(z.string(), z.number().int().positive()),
+  productGroups: z.record(z.string(), z.number({ error: "choose a product group for each VAT rate" }).int().positive(), { error: "choose a product group for each VAT rate" }),
   defaultProductNumber: z.string().min(1).max(25).default("SHOPIFY"),
 });
 export type EconomicSettings = z.infer<typeof economicSettingsSchema>;

@@ -102,7 +102,14 @@ async function main() {
   const ixAccount = invoicexpress.addAccount({ name: IX_ACCOUNT, apiKey: IX_API_KEY });
   // Where the onboarding finds e-conomic and InvoicExpress (the simulators, sandbox only), and the app's own
   // e-conomic App Secret Token: a merchant connecting e-conomic types the Agreement Grant Token alone.
-  Object.assign(process.env, { ECONOMIC_ENDPOINT: economicUrl, INVOICEXPRESS_ENDPOINT: invoicexpressUrl, ECONOMIC_APP_SECRET_TOKEN: "demo-app-secret" });
+  // The app is registered with e-conomic (its public token), so a merchant can also approve it there.
+  economic.registerApp({ appPublicToken: "demo-app-public", appSecretToken: "demo-app-secret" });
+  Object.assign(process.env, {
+    ECONOMIC_ENDPOINT: economicUrl,
+    INVOICEXPRESS_ENDPOINT: invoicexpressUrl,
+    ECONOMIC_APP_SECRET_TOKEN: "demo-app-secret",
+    ECONOMIC_APP_PUBLIC_TOKEN: "demo-app-public",
+  });
 
   step("Starting the SMTP sink (the e-mails the app sends to buyers land here)");
   const { SmtpSink, describeCaughtMessage } = await import("../test/simulators/smtp/server");
@@ -362,7 +369,7 @@ async function main() {
   step("Running");
   console.log(`  App:            ${server.url}`);
   console.log(`  Admin:          ${server.url}/sandbox/admin?shop=${SHOP}  (a stand-in for the Shopify admin: open it in a browser)`);
-  console.log(`  Set-up:         ${server.url}/sandbox/admin?shop=${NEW_SHOP}  (a new shop: connect e-conomic with the Agreement Grant Token demo-agreement,`);
+  console.log(`  Set-up:         ${server.url}/sandbox/admin?shop=${NEW_SHOP}  (a new shop: connect e-conomic with "Approve in e-conomic" or the token demo-agreement,`);
   console.log(`                  or InvoicExpress with account ${IX_ACCOUNT} and API key ${IX_API_KEY}; then import its past orders)`);
   console.log(`  Shopify:        ${simulatorUrl} (control API: README, "Testing"; shops ${shops.join(", ")})`);
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);

@@ -5,7 +5,7 @@ export type Connectable = (typeof CONNECTABLE)[number];
 export type CredentialField = { key: string; label: string; secret: boolean; help: string };
 
 export const SYSTEMS: Record<Connectable, { name: string; description: string }> = {
-  economic: { name: "e-conomic", description: "Invoice drafts or booked invoices in your e-conomic agreement. You connect with an Agreement Grant Token." },
+  economic: { name: "e-conomic", description: "Invoice drafts or booked invoices in your e-conomic agreement. You approve Invoice Bridge in e-conomic." },
   visma: { name: "Visma eAccounting", description: "Invoice drafts, invoices or orders in Visma eAccounting. You sign in at Visma." },
   invoicexpress: { name: "InvoicExpress", description: "Certified Portuguese invoices, finalized and e-mailed by InvoicExpress. You connect with your account name and API key." },
   shop: { name: "The shop's own PDF invoices", description: "No accounting system: the app numbers and prints the invoices itself, with your details." },

@@ -26,7 +26,7 @@ export function credentialFields(type: Connectable): CredentialField[] {
     case "economic":
       return [
         ...(env().ECONOMIC_APP_SECRET_TOKEN ? [] : [{ key: "appSecretToken", label: "App Secret Token", secret: true, help: "From the e-conomic app's page in your developer agreement." }]),
-        { key: "agreementGrantToken", label: "Agreement Grant Token", secret: true, help: "e-conomic shows it when you approve Invoice Bridge for your agreement (Settings → Apps)." },
+        { key: "agreementGrantToken", label: "Agreement Grant Token", secret: true, help: "The token e-conomic gave when Invoice Bridge was approved for your agreement." },
       ];
     case "invoicexpress":
       return [

@@ -20,6 +20,8 @@ export function ConnectForm(props: {
   settings?: Settings;
   /** Only Visma: its sign-in redirect. */
   signInUrl?: string;
+  /** Only e-conomic, when the app's tokens are configured: its approval redirect (the grant token comes back by itself). */
+  approveUrl?: string;
   onSaved?: () => void;
 }) {
   const test = useFetcher<Result>();
@@ -64,6 +66,19 @@ export function ConnectForm(props: {
             <Text as="h2" variant="headingMd">
               Your {name} account
             </Text>
+            {props.approveUrl ? (
+              <BlockStack gap="200">
+                <Text as="p">Approve Invoice Bridge in e-conomic (you sign in there as the agreement&apos;s administrator); you come back here to choose the settings.</Text>
+                <InlineStack>
+                  <Button variant="primary" onClick={() => navigate(props.approveUrl!)}>
+                    Approve in e-conomic
+                  </Button>
+                </InlineStack>
+                <Text as="p" tone="subdued">
+                  Or, if you already have an Agreement Grant Token for Invoice Bridge, enter it below.
+                </Text>
+              </BlockStack>
+            ) : null}
             <FormLayout>
               {props.fields.map((field) => (
                 <TextField

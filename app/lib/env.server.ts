@@ -43,7 +43,12 @@ const schema = z.object({
    * connects e-conomic with their Agreement Grant Token alone; without it, the form asks for both.
    */
   ECONOMIC_APP_SECRET_TOKEN: z.string().min(1).optional(),
-  /** Sandbox only: the e-conomic simulator's REST base URL (production uses restapi.e-conomic.com). */
+  /**
+   * The app's App Public Token (e-conomic developer agreement → Apps): with it (and the secret token), the
+   * merchant approves the app in e-conomic and the grant token comes back by itself (the installation URL).
+   */
+  ECONOMIC_APP_PUBLIC_TOKEN: z.string().min(1).optional(),
+  /** Sandbox only: the e-conomic simulator's URL, for the REST API and the installation URL (production: restapi/secure.e-conomic.com). */
   ECONOMIC_ENDPOINT: z.url().optional(),
   /** Sandbox only: the InvoicExpress simulator's base URL; an account's API is <endpoint>/<account name>. */
   INVOICEXPRESS_ENDPOINT: z.url().optional(),

@@ -8,14 +8,12 @@ import db from "../db.server";
 import { connectionAction, credentialFields, loadConnection, type ConnectionActionResult } from "../admin/connection.server";
 import { authenticate } from "../shopify.server";
 import { ConnectForm, SettingsCard } from "../components/ConnectForm";
+import { economicApprovalAvailable } from "../providers/economic/economic-connect.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const page = await loadConnection(db, session.shop);
-  return {
-    ...page,
-    fields: page.connection ? credentialFields(page.connection.type) : [],
-  };
+  return { ...page, fields: page.connection ? credentialFields(page.connection.type) : [], economicApproval: economicApprovalAvailable() };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -33,7 +31,7 @@ const when = (iso: string | null) =>
     : "never";
 
 export default function Connection() {
-  const { connection, settingsProblem, choices, choicesError, rates, lastFailure, fields } = useLoaderData<typeof loader>();
+  const { connection, settingsProblem, choices, choicesError, rates, lastFailure, fields, economicApproval } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const revalidator = useRevalidator();
   const act = useFetcher<ConnectionActionResult>();
@@ -119,6 +117,7 @@ export default function Connection() {
                 settings={connection.settings}
                 action="/app/connection"
                 signInUrl="/app/connect/visma"
+                approveUrl={economicApproval ? "/app/connect/economic" : undefined}
                 onSaved={() => {
                   setReconnecting(false);
                   revalidator.revalidate();

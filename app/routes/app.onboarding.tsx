@@ -13,6 +13,7 @@ import { FINANCIAL_STATUSES, statusLabel, TRIGGER_OPTIONS } from "../admin/order
 import { AppError } from "../lib/errors";
 import { authenticate } from "../shopify.server";
 import { ConnectForm, SettingsCard } from "../components/ConnectForm";
+import { economicApprovalAvailable } from "../providers/economic/economic-connect.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -26,6 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     step,
     provider,
     fields: provider ? credentialFields(provider) : [],
+    economicApproval: economicApprovalAvailable(),
     rates,
     connection,
     essentials: await loadEssentials(db, session.shop),
@@ -89,6 +91,7 @@ export default function Onboarding() {
             rates={data.rates}
             action="/app/onboarding"
             signInUrl="/app/connect/visma"
+            approveUrl={data.economicApproval ? "/app/connect/economic" : undefined}
             onSaved={() => navigate("/app/onboarding")}
           />
         ) : null}

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { testDb } from "../helpers/db";
-import { describeWithBrowser, expect, freePort, installApp, launchBrowser, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
+import { describeWithBrowser, expect, freePort, installApp, launchBrowser, leaveAndReturn, merchantPage, openAdmin, screenshot, seriousAccessibilityViolations, startApp } from "../helpers/browser";
 import { VISMA_CLIENT, vismaAccount } from "../helpers/visma-account";
 import { VismaSimulator } from "../simulators/visma/server";
 
@@ -44,12 +44,7 @@ describeWithBrowser("onboarding with Visma's sign-in (browser)", () => {
     let frame = await openAdmin(page, app.url, SHOP, "/app/onboarding");
     await frame.getByRole("button", { name: "Choose Visma eAccounting" }).click();
     // out of the frame to Visma's sign-in, back through the app's callback, into the admin at the onboarding
-    const signedIn = page.waitForResponse((r) => r.url().startsWith(`${app.url}/connect/visma/callback?`) && r.status() === 302);
-    await frame.getByRole("button", { name: "Sign in at Visma" }).click();
-    await signedIn;
-    await page.waitForURL((url) => url.pathname === "/sandbox/admin" && url.searchParams.get("page") === "/app/onboarding");
-    await page.frameLocator('iframe[name="app-iframe"]').locator(".Polaris-Page").first().waitFor();
-    frame = page.frame({ name: "app-iframe" })!;
+    frame = await leaveAndReturn(page, app.url, { callbackPath: "/connect/visma/callback", click: () => frame.getByRole("button", { name: "Sign in at Visma" }).click() });
     await frame.getByText("Connected to Visma eAccounting. Choose its settings.").waitFor();
     // the codings come from Visma and are matched to the shop's VAT rates by their rate
     expect(await frame.getByLabel("VAT 25%").inputValue()).toBe(account.settings.codings["0.25"]);

@@ -70,6 +70,20 @@ export async function openAdmin(page: Page, appUrl: string, shop: string, appPat
   return page.frame({ name: "app-iframe" })!;
 }
 
+/**
+ * Clicks what sends the merchant out of the admin's frame to an accounting system's sign-in or approval,
+ * and waits until the app's callback has brought the browser back into the stand-in admin at `backTo`.
+ * Returns the app's frame there.
+ */
+export async function leaveAndReturn(page: Page, appUrl: string, input: { callbackPath: string; click: () => Promise<void>; backTo?: string }): Promise<Frame> {
+  const returned = page.waitForResponse((r) => r.url().startsWith(`${appUrl}${input.callbackPath}?`) && r.status() === 302);
+  await input.click();
+  await returned;
+  await page.waitForURL((url) => url.pathname === "/sandbox/admin" && url.searchParams.get("page") === (input.backTo ?? "/app/onboarding"));
+  await page.frameLocator('iframe[name="app-iframe"]').locator(".Polaris-Page").first().waitFor();
+  return page.frame({ name: "app-iframe" })!;
+}
+
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });

@@ -14,11 +14,12 @@ const economic = new EconomicSimulator();
 const invoicexpress = new InvoicExpressSimulator();
 const visma = new VismaSimulator();
 await Promise.all([economic.start(), invoicexpress.start(), visma.start()]);
-Object.assign(process.env, { ECONOMIC_ENDPOINT: economic.url, INVOICEXPRESS_ENDPOINT: invoicexpress.url, VISMA_ENDPOINT: visma.url, ECONOMIC_APP_SECRET_TOKEN: "app-secret" });
+Object.assign(process.env, { ECONOMIC_ENDPOINT: economic.url, INVOICEXPRESS_ENDPOINT: invoicexpress.url, VISMA_ENDPOINT: visma.url, ECONOMIC_APP_SECRET_TOKEN: "app-secret", ECONOMIC_APP_PUBLIC_TOKEN: "app-public" });
 
 const { checkConnection, connectionAction, credentialFields, disconnect, loadConnection, saveConnectionForm, testCredentials } = await import("../../app/admin/connection.server");
 const { finishOnboarding, onboardingStep, onboardingSummary, saveEssentials } = await import("../../app/admin/onboarding.server");
 const { completeVismaConnect, startVismaConnect } = await import("../../app/providers/visma/visma-connect.server");
+const { completeEconomicConnect, startEconomicConnect } = await import("../../app/providers/economic/economic-connect.server");
 const { decryptSecret, parseKey } = await import("../../app/lib/crypto.server");
 const { env } = await import("../../app/lib/env.server");
 
@@ -80,6 +81,47 @@ describeWithDb("onboarding and the Connection page (loaders and actions)", () =>
     await finishOnboarding(db, SHOP);
     expect(await onboardingStep(db, SHOP, null)).toBe("done");
     expect(JSON.parse((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings).rules).toMatchObject({ trigger: "fulfilled", financialStatuses: ["paid"] });
+  });
+
+  it("e-conomic by approval: the installation URL, the grant token back with a one-time state, checked before it is kept", async () => {
+    const db = await testDb();
+    economic.registerApp({ appPublicToken: "app-public", appSecretToken: "app-secret" });
+    const approve = async () => {
+      const start = new URL(await startEconomicConnect(db, SHOP));
+      expect(start.origin + start.pathname).toBe(`${economic.url}/secure/api1/requestaccess.aspx`);
+      expect(start.searchParams.get("appPublicToken")).toBe("app-public");
+      const answer = await fetch(start, { redirect: "manual" });
+      return new URL(answer.headers.get("location")!);
+    };
+    const back = await approve();
+    expect(back.pathname).toBe("/connect/economic/callback");
+    expect(back.searchParams.get("token")).toBe("grant-1");
+    const state = back.searchParams.get("state");
+    // a forged state connects nothing
+    expect(await completeEconomicConnect(db, { state: "forged", token: "grant-1" })).toMatchObject({ ok: false, status: 400 });
+    expect(await db.connection.count()).toBe(0);
+    // the real one connects this shop, once
+    expect(await completeEconomicConnect(db, { state, token: "grant-1" })).toEqual({ ok: true, shopDomain: SHOP });
+    expect(await completeEconomicConnect(db, { state, token: "grant-1" })).toEqual({
+      ok: false,
+      status: 400,
+      message: "This approval link has expired or was already used. Connect e-conomic again from the app.",
+    });
+    const row = await db.connection.findFirstOrThrow();
+    expect(row).toMatchObject({ providerType: "economic", status: "active" });
+    expect(JSON.parse(decryptSecret(row.encryptedCredentials, parseKey(env().ENCRYPTION_KEY)))).toEqual({ appSecretToken: "app-secret", agreementGrantToken: "grant-1" });
+    expect(JSON.parse(row.settings)).toEqual({ baseUrl: economic.url });
+    // next: e-conomic's settings, from its own lists
+    expect(await onboardingStep(db, SHOP, null)).toBe("settings");
+    expect((await loadConnection(db, SHOP)).choices?.customerGroups.map((c) => c.value)).toEqual(["1", "2"]);
+
+    // a token e-conomic refuses is not kept, and the log says why
+    await db.connection.deleteMany();
+    const again = await approve();
+    const refused = await completeEconomicConnect(db, { state: again.searchParams.get("state"), token: "not-a-grant" });
+    expect(refused).toMatchObject({ ok: false, status: 502 });
+    expect(await db.connection.count()).toBe(0);
+    expect((await db.syncLogEntry.findFirstOrThrow({ where: { status: "failed" } })).message).toBe(`Connecting e-conomic: ${(refused as { message: string }).message}`);
   });
 
   it("a save with incomplete settings is refused in words and stores nothing", async () => {

@@ -1,6 +1,5 @@
 // Connecting Visma eAccounting from the admin: the authorize redirect with a one-time `state`, and the
 // callback that checks and spends it, exchanges the code and stores the tokens encrypted.
-import { randomBytes } from "node:crypto";
 import type { Db } from "../../db.server";
 import { encryptSecret, parseKey } from "../../lib/crypto.server";
 import { env } from "../../lib/env.server";
@@ -8,9 +7,7 @@ import { AppError } from "../../lib/errors";
 import { writeSyncLog } from "../../sync-log/sync-log.server";
 import { VISMA_API_URL } from "./visma-client";
 import { authorizeUrl, exchangeCode, VISMA_IDENTITY_URL } from "./visma-oauth";
-
-/** How long the merchant has to sign in at Visma. */
-const STATE_TTL_MS = 15 * 60_000;
+import { issueState, spendState } from "../oauth-state.server";
 
 export function vismaRedirectUri() {
   return new URL("/connect/visma/callback", env().SHOPIFY_APP_URL).toString();
@@ -31,8 +28,7 @@ function endpoints() {
 }
 
 export async function startVismaConnect(db: Db, shopDomain: string, now = new Date()): Promise<string> {
-  const state = randomBytes(32).toString("base64url");
-  await db.oAuthState.create({ data: { state, shopDomain, providerType: "visma", expiresAt: new Date(now.getTime() + STATE_TTL_MS) } });
+  const state = await issueState(db, shopDomain, "visma", now);
   return authorizeUrl({ identityUrl: endpoints().identityUrl, clientId: oauthClient().clientId, redirectUri: vismaRedirectUri(), state });
 }
 
@@ -44,13 +40,11 @@ export async function completeVismaConnect(
   now = new Date(),
 ): Promise<ConnectOutcome> {
   if (!input.state) return { ok: false, status: 400, message: "The answer from Visma carries no state, so it cannot be trusted. Start the connection again from the app." };
-  const pending = await db.oAuthState.findUnique({ where: { state: input.state } });
   // Spent once: a replayed or forged callback finds nothing to spend.
-  const { count } = await db.oAuthState.deleteMany({ where: { state: input.state, expiresAt: { gt: now } } });
-  if (!pending || count !== 1 || pending.providerType !== "visma") {
+  const shopDomain = await spendState(db, input.state, "visma", now);
+  if (!shopDomain) {
     return { ok: false, status: 400, message: "This sign-in link has expired or was already used. Start the connection to Visma eAccounting again from the app." };
   }
-  const shopDomain = pending.shopDomain;
   if (input.error || !input.code) {
     const message =
       input.error === "access_denied"

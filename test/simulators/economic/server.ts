@@ -146,9 +146,42 @@ export class EconomicSimulator {
     return agreement;
   }
 
+  /** Apps registered with e-conomic: App Public Token → App Secret Token (developer agreement → Apps). */
+  readonly apps = new Map<string, string>();
+
+  registerApp(input: { appPublicToken: string; appSecretToken: string }) {
+    this.apps.set(input.appPublicToken, input.appSecretToken);
+  }
+
+  /**
+   * The installation URL (e-conomic, "Connecting to the API"): the agreement's administrator approves the
+   * app, and e-conomic sends the browser to the app's redirectUrl with the Agreement Grant Token as
+   * `token`. The simulator approves at once, for the first agreement that uses the app's secret token.
+   */
+  private requestAccess(res: http.ServerResponse, url: URL) {
+    const secret = this.apps.get(url.searchParams.get("appPublicToken") ?? "");
+    const redirectUrl = url.searchParams.get("redirectUrl");
+    if (!secret || !redirectUrl) {
+      res.writeHead(400, { "Content-Type": "text/html; charset=utf-8" });
+      res.end("<!doctype html><title>e-conomic</title><p>The app could not be identified (appPublicToken), or it named no redirectUrl.</p>");
+      return;
+    }
+    const agreement = [...this.agreements.values()].find((a) => a.appSecretToken === secret);
+    if (!agreement) {
+      res.writeHead(403, { "Content-Type": "text/html; charset=utf-8" });
+      res.end("<!doctype html><title>e-conomic</title><p>No agreement to grant access to.</p>");
+      return;
+    }
+    const back = new URL(redirectUrl);
+    back.searchParams.set("token", agreement.agreementGrantToken);
+    res.writeHead(302, { Location: back.toString() });
+    res.end();
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", this.url);
     if (url.pathname.startsWith("/_control/")) return this.control(req, res, url);
+    if (url.pathname === "/secure/api1/requestaccess.aspx" && req.method === "GET") return this.requestAccess(res, url);
     const fault = this.faults.take(`${req.method} ${url.pathname}`);
     await this.faults.apply(fault, res, async () => {
       try {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
 import { jobRow, notifyJobEnqueued, type JobSpec } from "../jobs/queue";
+import { retryJob } from "../jobs/retry.server";
 import { PermanentError, RetryableError } from "../lib/errors";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { ORDERS_COUNT } from "../shopify/graphql";
@@ -193,4 +194,14 @@ export async function cancelImport(db: Db, shopDomain: string): Promise<void> {
     message: `Historical import cancelled: ${after.done} invoices made, ${after.skipped} skipped, ${after.failed} failed; ${orders.count} waiting order(s) were not imported.`,
     detail: { importId: run.id, cancelledOrders: orders.count },
   });
+}
+
+/** "Retry the failed orders" of the shop's latest import: each failed order's task runs again (sync log Retry, in bulk). */
+export async function retryFailedImportOrders(db: Db, shopDomain: string): Promise<number> {
+  const run = await db.importRun.findFirst({ where: { shopDomain }, orderBy: { createdAt: "desc" } });
+  if (!run) return 0;
+  const failed = await db.job.findMany({ where: { shopDomain, status: "failed", uniqueKey: { startsWith: `import.order:${run.id}:` } }, select: { id: true } });
+  let queued = 0;
+  for (const job of failed) if ((await retryJob(db, { shopDomain, jobId: job.id })) === "queued") queued += 1;
+  return queued;
 }

@@ -7,7 +7,7 @@ import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineGrid, InlineStack, Page, ProgressBar, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "../db.server";
-import { cancelImport, countImport, importProgress, startImport } from "../import/historical-import.server";
+import { cancelImport, countImport, importProgress, retryFailedImportOrders, startImport } from "../import/historical-import.server";
 import { AppError } from "../lib/errors";
 import { adminClientFor } from "../shopify/admin.server";
 import { authenticate } from "../shopify.server";
@@ -31,6 +31,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (intent === "start") {
       const { total } = await startImport({ db, adminClientFor }, input);
       return { intent, ok: true as const, message: `Import started: ${total} order(s).` };
+    }
+    if (intent === "retry-failed") {
+      const queued = await retryFailedImportOrders(db, session.shop);
+      return { intent, ok: true as const, message: queued === 0 ? "No failed order was waiting for a retry." : `${queued} failed order(s) will be tried again now.` };
     }
     if (intent === "cancel") {
       await cancelImport(db, session.shop);
@@ -73,7 +77,13 @@ export default function HistoricalImport() {
       <BlockStack gap="400">
         {!connected ? <Banner tone="warning" title="Connect an accounting system first, on the Connection page." /> : null}
         {run.data ? <Banner tone={run.data.ok ? "success" : "critical"} title={run.data.message} /> : null}
-        {progress ? <ProgressCard progress={progress} onCancel={() => run.submit({ intent: "cancel" }, { method: "post" })} /> : null}
+        {progress ? (
+          <ProgressCard
+            progress={progress}
+            onCancel={() => run.submit({ intent: "cancel" }, { method: "post" })}
+            onRetryFailed={() => run.submit({ intent: "retry-failed" }, { method: "post" })}
+          />
+        ) : null}
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">
@@ -88,7 +98,7 @@ export default function HistoricalImport() {
                 <Select
                   label="Payment"
                   options={[
-                    { label: "Paid orders only", value: "paid" },
+                    { label: "Paid orders (also those refunded since)", value: "paid" },
                     { label: "Any order", value: "any" },
                   ]}
                   value={criteria.financialStatus}
@@ -137,7 +147,7 @@ export default function HistoricalImport() {
 
 type Progress = NonNullable<Awaited<ReturnType<typeof importProgress>>>;
 
-function ProgressCard({ progress, onCancel }: { progress: Progress; onCancel: () => void }) {
+function ProgressCard({ progress, onCancel, onRetryFailed }: { progress: Progress; onCancel: () => void; onRetryFailed: () => void }) {
   const tone = progress.status === "done" ? "success" : progress.status === "running" ? "info" : "attention";
   const label = progress.status === "done" ? "Finished" : progress.status === "running" ? "Running" : "Stopped";
   return (
@@ -159,9 +169,12 @@ function ProgressCard({ progress, onCancel }: { progress: Progress; onCancel: ()
           <Figure label="Failed" value={progress.failed} />
         </InlineGrid>
         {progress.failed > 0 ? (
-          <Text as="p">
-            Failed orders are in the sync log with the reason; fix the cause and press Retry there.
-          </Text>
+          <BlockStack gap="200">
+            <Text as="p">Each failed order is in the sync log with its reason. Fix the cause, then retry them here or one by one there.</Text>
+            <InlineStack>
+              <Button onClick={onRetryFailed}>Retry the failed orders</Button>
+            </InlineStack>
+          </BlockStack>
         ) : null}
         {progress.lastError ? <Banner tone="warning" title={progress.lastError} /> : null}
         {progress.status === "running" ? (

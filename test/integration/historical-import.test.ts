@@ -15,7 +15,7 @@ import { EconomicSimulator } from "../simulators/economic/server";
 import type { SeedOrder } from "../simulators/shopify-admin/orders";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { VismaSimulator } from "../simulators/visma/server";
-import { cancelImport, countImport, importProgress, startImport, type ImportProgress } from "../../app/import/historical-import.server";
+import { cancelImport, countImport, importProgress, retryFailedImportOrders, startImport, type ImportProgress } from "../../app/import/historical-import.server";
 import { EmbeddedWorker } from "../../app/jobs/embedded-worker.server";
 import { createHandlers } from "../../app/jobs/handlers.server";
 import { JobRunner } from "../../app/jobs/job-runner.server";
@@ -445,15 +445,17 @@ describeWithDb("historical import", () => {
     // throttle, if it came, was waited out without spending attempts)
     expect(await retries()).toEqual([expect.stringMatching(/^e-conomic asked the app to slow down; it will continue shortly\. Attempt 1 of 4 failed; the next one is at /)]);
 
-    // WHEN the merchant creates the product and presses Retry
+    // WHEN the merchant creates the product and presses "Retry the failed orders" on the import page
     await createEconomicProduct("GHOST");
-    expect(await retryJob(db, { shopDomain: SHOP, jobId: failedJob.id })).toBe("queued");
+    expect(await retryFailedImportOrders(db, SHOP)).toBe(1);
     await until("the retried order", () => db.job.findUniqueOrThrow({ where: { id: failedJob.id } }), (j) => j.status === "done");
 
     // THEN the order has its invoice, and the failure became a result (counted once)
     expect(await progress()).toMatchObject({ status: "done", listed: 11, done: 11, skipped: 0, failed: 0 });
     expect(bookedPerOrder().get(String(ghost.id))).toBe(1);
     expect(bookedPerOrder().size).toBe(11);
+    // AND there is nothing left to retry
+    expect(await retryFailedImportOrders(db, SHOP)).toBe(0);
   }, 60_000);
 
   it("keeps within Visma's 600 requests per minute per endpoint: no 429, one invoice per order", async () => {

@@ -8,6 +8,7 @@ import { parseMailbox, mailSettingsSchema, readMailSettings } from "../mail/mail
 import { composeDocumentEmail, templateValues } from "../mail/document-email";
 import type { Mailer } from "../mail/mailer.server";
 import { readStoredDocumentPdf } from "../documents/pdf-links.server";
+import { updateShopSettings } from "./shop-settings.server";
 
 export async function loadEmailTemplate(db: Db, shopDomain: string) {
   const shop = await db.shop.findUnique({ where: { shopDomain } });
@@ -28,10 +29,7 @@ export async function saveEmailTemplate(db: Db, shopDomain: string, input: unkno
   if (!parsed.success) {
     throw new PermanentError("mail_settings_invalid", `The e-mail settings were not saved: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`);
   }
-  const shop = await db.shop.findUnique({ where: { shopDomain } });
-  const current = shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
-  const next = JSON.stringify({ ...current, mail: parsed.data });
-  await db.shop.upsert({ where: { shopDomain }, update: { settings: next }, create: { shopDomain, settings: next } });
+  await updateShopSettings(db, shopDomain, (current) => ({ ...current, mail: parsed.data }));
   return parsed.data;
 }
 

@@ -9,23 +9,11 @@ import { validateSettings } from "../providers/registry";
 import { readShopSettings } from "../invoicing/settings";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { FINANCIAL_STATUSES } from "./order-statuses";
+import { readRawShopSettings, updateShopSettings, withRules } from "./shop-settings.server";
 
 export type OnboardingStep = "choose" | "connect" | "settings" | "essentials" | "summary" | "done";
 
 type Progress = { essentialsAt?: string; completedAt?: string };
-
-async function rawSettings(db: Db, shopDomain: string): Promise<Record<string, unknown>> {
-  const shop = await db.shop.findUnique({ where: { shopDomain } });
-  try {
-    return shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-async function writeSettings(db: Db, shopDomain: string, next: Record<string, unknown>) {
-  await db.shop.upsert({ where: { shopDomain }, update: { settings: JSON.stringify(next) }, create: { shopDomain, settings: JSON.stringify(next) } });
-}
 
 export async function onboardingStep(db: Db, shopDomain: string, chosen: string | null): Promise<OnboardingStep> {
   const connection = await db.connection.findFirst({ where: { shopDomain, status: { in: ["active", "paused"] } }, orderBy: { createdAt: "asc" } });
@@ -36,7 +24,7 @@ export async function onboardingStep(db: Db, shopDomain: string, chosen: string 
     if (!(error instanceof AppError)) throw error;
     return "settings";
   }
-  const progress = ((await rawSettings(db, shopDomain)).onboarding ?? {}) as Progress;
+  const progress = ((await readRawShopSettings(db, shopDomain)).onboarding ?? {}) as Progress;
   if (!progress.essentialsAt) return "essentials";
   return progress.completedAt ? "done" : "summary";
 }
@@ -61,12 +49,10 @@ export async function loadEssentials(db: Db, shopDomain: string): Promise<Essent
 export async function saveEssentials(db: Db, shopDomain: string, input: unknown, now = new Date()) {
   const parsed = ESSENTIALS.safeParse(input);
   if (!parsed.success) throw new PermanentError("essentials_invalid", `Not saved: ${parsed.error.issues.map((i) => i.message).join("; ")}.`);
-  const current = await rawSettings(db, shopDomain);
-  await writeSettings(db, shopDomain, {
-    ...current,
-    rules: { ...((current.rules as Record<string, unknown>) ?? {}), ...parsed.data },
+  await updateShopSettings(db, shopDomain, (current) => ({
+    ...withRules(current, parsed.data),
     onboarding: { ...((current.onboarding as Progress) ?? {}), essentialsAt: now.toISOString() },
-  });
+  }));
 }
 
 /** What the summary explains: what is made, and until when drafts only. */
@@ -79,7 +65,6 @@ export async function onboardingSummary(db: Db, shopDomain: string, now = new Da
 }
 
 export async function finishOnboarding(db: Db, shopDomain: string, now = new Date()) {
-  const current = await rawSettings(db, shopDomain);
-  await writeSettings(db, shopDomain, { ...current, onboarding: { ...((current.onboarding as Progress) ?? {}), completedAt: now.toISOString() } });
+  await updateShopSettings(db, shopDomain, (current) => ({ ...current, onboarding: { ...((current.onboarding as Progress) ?? {}), completedAt: now.toISOString() } }));
   await writeSyncLog(db, { shopDomain, status: "info", message: "Set-up finished: new orders are documented by your rules from now on." });
 }

@@ -7,6 +7,7 @@ import { PermanentError } from "../lib/errors";
 import { readShopSettings } from "../invoicing/settings";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { FINANCIAL_STATUSES, FULFILLMENT_STATUSES } from "./order-statuses";
+import { updateShopSettings, withRules } from "./shop-settings.server";
 
 const RULES_FORM = z.object({
   trigger: z.enum(["created", "paid", "fulfilled", "manual"], { error: "choose when a document is made" }),
@@ -74,28 +75,21 @@ export async function saveRules(db: Db, shopDomain: string, input: unknown): Pro
   if (!parsed.success) {
     throw new PermanentError("rules_invalid", `The rules were not saved: ${parsed.error.issues.map((i) => i.message).join("; ")}.`);
   }
-  const shop = await db.shop.findUnique({ where: { shopDomain } });
-  const current = shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
   const { currencyMode, shippingProductNumber, refundProductNumber, roundingToleranceMinor, missingProducts, ...rules } = parsed.data;
-  const next = {
-    ...current,
-    rules: { ...((current.rules as Record<string, unknown>) ?? {}), ...rules },
+  await updateShopSettings(db, shopDomain, (current) => ({
+    ...withRules(current, rules),
     currencyMode,
     shippingProductNumber,
     refundProductNumber,
     roundingToleranceMinor,
     missingProducts,
-  };
-  await db.shop.upsert({ where: { shopDomain }, update: { settings: JSON.stringify(next) }, create: { shopDomain, settings: JSON.stringify(next) } });
+  }));
   return parsed.data;
 }
 
 /** "Start automatic booking": the merchant has checked the drafts; booking starts now. */
 export async function confirmBooking(db: Db, shopDomain: string, now = new Date()) {
-  const shop = await db.shop.findUnique({ where: { shopDomain } });
-  const current = shop?.settings ? (JSON.parse(shop.settings) as Record<string, unknown>) : {};
-  const next = { ...current, rules: { ...((current.rules as Record<string, unknown>) ?? {}), bookingConfirmedAt: now.toISOString() } };
-  await db.shop.upsert({ where: { shopDomain }, update: { settings: JSON.stringify(next) }, create: { shopDomain, settings: JSON.stringify(next) } });
+  await updateShopSettings(db, shopDomain, (current) => withRules(current, { bookingConfirmedAt: now.toISOString() }));
   // The log keeps when booking started, for whoever later asks why an invoice was booked, not drafted.
   await writeSyncLog(db, { shopDomain, status: "info", message: "Automatic booking started: orders that meet your rules are now booked, not only drafted." });
 }

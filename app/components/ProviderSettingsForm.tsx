@@ -47,14 +47,7 @@ export function initialSettings(type: Connectable, settings: Settings, choices: 
       codings: byRate("articleCodings", settings.codings),
     };
   }
-  if (type === "invoicexpress") {
-    const taxNames = { ...((settings.taxNames as Record<string, string>) ?? {}) };
-    for (const rate of rates) {
-      const match = choices?.taxes?.find((c) => c.rate !== undefined && Number(c.rate) === Number(rate));
-      if (taxNames[rate] === undefined && match) taxNames[rate] = match.value;
-    }
-    return { ...settings, taxNames };
-  }
+  if (type === "invoicexpress") return { ...settings, taxNames: byRate("taxes", settings.taxNames) };
   return { ...settings, seller: settings.seller ?? { name: "", addressLines: [], countryCode: "", vatId: "" } };
 }
 

@@ -25,6 +25,9 @@ const RULES_FORM = z.object({
   shippingProductNumber: z.string().trim().min(1, { error: "the shipping product number cannot be empty" }).max(40),
   refundProductNumber: z.string().trim().min(1, { error: "the refund product number cannot be empty" }).max(40),
   roundingToleranceMinor: z.coerce.number({ error: "the rounding tolerance is a number of minor units" }).int().min(0).max(100, { error: "the rounding tolerance is at most 100 minor units" }),
+  salesTaxBooking: z.enum(["combined", "per-jurisdiction"], { error: "choose how sales taxes are booked" }).default("combined"),
+  /** One tax title per line: `CA State Tax = TAX-CA`. */
+  salesTaxProducts: z.string().max(5000).default(""),
 });
 export type RulesForm = z.infer<typeof RULES_FORM>;
 
@@ -58,6 +61,8 @@ export async function loadRules(db: Db, shopDomain: string) {
     shippingProductNumber: settings.shippingProductNumber,
     refundProductNumber: settings.refundProductNumber,
     roundingToleranceMinor: settings.roundingToleranceMinor,
+    salesTaxBooking: settings.salesTax.booking,
+    salesTaxProducts: Object.entries(settings.salesTax.productNumbers).map(([title, number]) => `${title} = ${number}`).join("\n"),
   };
   return { form, gateways: [...seen].sort(), bookingConfirmedAt: settings.rules.bookingConfirmedAt };
 }
@@ -75,7 +80,11 @@ export async function saveRules(db: Db, shopDomain: string, input: unknown): Pro
   if (!parsed.success) {
     throw new PermanentError("rules_invalid", `The rules were not saved: ${parsed.error.issues.map((i) => i.message).join("; ")}.`);
   }
-  const { currencyMode, shippingProductNumber, refundProductNumber, roundingToleranceMinor, missingProducts, ...rules } = parsed.data;
+  const { currencyMode, shippingProductNumber, refundProductNumber, roundingToleranceMinor, missingProducts, salesTaxBooking, salesTaxProducts, ...rules } = parsed.data;
+  const productNumbers = parseSalesTaxProducts(salesTaxProducts);
+  if (salesTaxBooking === "per-jurisdiction" && Object.keys(productNumbers).length === 0) {
+    throw new PermanentError("rules_invalid", "The rules were not saved: booking sales tax per jurisdiction needs a product number for each tax title (one per line, such as \"CA State Tax = TAX-CA\").");
+  }
   await updateShopSettings(db, shopDomain, (current) => ({
     ...withRules(current, rules),
     currencyMode,
@@ -83,8 +92,26 @@ export async function saveRules(db: Db, shopDomain: string, input: unknown): Pro
     refundProductNumber,
     roundingToleranceMinor,
     missingProducts,
+    salesTax: { booking: salesTaxBooking, productNumbers },
   }));
   return parsed.data;
+}
+
+/** "CA State Tax = TAX-CA" lines → { "CA State Tax": "TAX-CA" }; a line without "=" is refused in words. */
+export function parseSalesTaxProducts(text: string): Record<string, string> {
+  const numbers: Record<string, string> = {};
+  for (const [index, raw] of text.split("\n").entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const at = line.lastIndexOf("=");
+    const title = at > 0 ? line.slice(0, at).trim() : "";
+    const number = at > 0 ? line.slice(at + 1).trim() : "";
+    if (!title || !number || number.length > 40) {
+      throw new PermanentError("rules_invalid", `The rules were not saved: sales tax line ${index + 1} ("${line.slice(0, 60)}") is not "tax title = product number" (a product number of at most 40 characters).`);
+    }
+    numbers[title] = number;
+  }
+  return numbers;
 }
 
 /** "Start automatic booking": the merchant has checked the drafts; booking starts now. */

@@ -18,6 +18,13 @@
 //   total, whose tax Shopify rounded per line: in net prices the two can differ by a few minor units. A difference within the tolerance gets
 //   an explicit rounding line; a larger one makes the document a draft, with the difference and its
 //   likely cause in words.
+// - Sales taxes (US, Canada: prices without tax, several tax lines on one line, one per jurisdiction) are
+//   booked the way the merchant chose. "combined": each line carries the sum of its rates as one VAT rate,
+//   which the accounting system must know (an unmapped rate stops there, in words). "per-jurisdiction": the
+//   lines carry no VAT and each tax title (state, county, city; GST, PST) is one line of Shopify's own tax
+//   amounts, booked to the product number set for that title. A title with no product number stops the
+//   document with a message; it never falls back to a default.
+import { PermanentError } from "../lib/errors";
 import { addRatios, divideRounded, formatMinor, ratioToString, type Ratio } from "../lib/money";
 import type { NormalizedOrder, TaxLine } from "./order";
 
@@ -38,7 +45,11 @@ export type PlanOptions = {
    * systems that refuse negative lines (InvoicExpress: Portuguese invoices carry no negative amounts).
    */
   discountLines?: boolean;
+  /** How the taxes of orders with tax-excluded prices are booked (see the header); default combined. */
+  salesTax?: SalesTaxBooking;
 };
+
+export type SalesTaxBooking = { booking: "combined" } | { booking: "per-jurisdiction"; productNumbers: Record<string, string> };
 
 export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, "priceBasis"> = {
   shippingProductNumber: "SHIPPING",
@@ -49,7 +60,7 @@ export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, "priceBasis"> = {
 };
 
 export type PlanLine = {
-  kind: "product" | "discount" | "shipping" | "shipping-discount" | "tip" | "duties" | "adjustment" | "rounding";
+  kind: "product" | "discount" | "shipping" | "shipping-discount" | "tip" | "duties" | "adjustment" | "sales-tax" | "rounding";
   /** The order line it comes from, when it does. */
   lineId: string | null;
   sku: string | null;
@@ -82,8 +93,13 @@ export type DocumentPlan = {
 
 const ZERO: Ratio = { num: 0n, den: 1n };
 
-export function planDocument(order: NormalizedOrder, options: PlanOptions): DocumentPlan {
+export function planDocument(input: NormalizedOrder, options: PlanOptions): DocumentPlan {
   const lines: PlanLine[] = [];
+  const salesTaxes = options.salesTax?.booking === "per-jurisdiction" && !input.taxesIncluded ? taxesByTitle(input, options.salesTax.productNumbers) : null;
+  // Per jurisdiction, the lines themselves carry no tax; the taxes come after them as their own lines.
+  const order: NormalizedOrder = salesTaxes
+    ? { ...input, lines: input.lines.map((l) => ({ ...l, taxes: [] })), shipping: input.shipping.map((s) => ({ ...s, taxes: [] })) }
+    : input;
   const basis = options.priceBasis;
   // Tax-included prices on a net document: each line's net is a share of its rate's net total, chosen so
   // that the document's VAT (per rate) brings it back to exactly what the buyer paid.
@@ -134,6 +150,9 @@ export function planDocument(order: NormalizedOrder, options: PlanOptions): Docu
   for (const adjustment of order.adjustments ?? []) {
     const productNumber = options.adjustmentProductNumber ?? "REFUND";
     priced("adjustment", { lineId: null, sku: null, productNumber, description: adjustment.description }, 1, adjustment.amount, ZERO);
+  }
+  for (const tax of salesTaxes ?? []) {
+    if (tax.amount !== 0n) priced("sales-tax", { lineId: null, sku: null, productNumber: tax.productNumber, description: tax.description }, 1, tax.amount, ZERO);
   }
 
   const documentTotal = totalsOf(lines, basis).gross;
@@ -259,6 +278,40 @@ function amountsInBasis(
       : original + divideRounded(original * rate.num, rate.den);
   if (discount === 0n) return { before: discountedInBasis, discount: 0n, rate };
   return { before: originalInBasis, discount: originalInBasis - discountedInBasis, rate };
+}
+
+/**
+ * Shopify's tax amounts summed per tax title, over the lines and the shipping, in the order they first
+ * appear; each title with the product number the merchant set for it.
+ */
+function taxesByTitle(order: NormalizedOrder, productNumbers: Record<string, string>) {
+  const byTitle = new Map<string, { amount: bigint; rates: Set<string> }>();
+  const taxed = [...order.lines.filter((l) => l.quantity > 0), ...order.shipping];
+  for (const tax of taxed.flatMap((l) => l.taxes)) {
+    const entry = byTitle.get(tax.title) ?? { amount: 0n, rates: new Set<string>() };
+    entry.amount += tax.amount;
+    entry.rates.add(ratioToString(tax.rate));
+    byTitle.set(tax.title, entry);
+  }
+  const numbers = new Map(Object.entries(productNumbers).map(([title, number]) => [title.trim().toLowerCase(), number]));
+  const unmapped = [...byTitle.keys()].filter((title) => !numbers.get(title.trim().toLowerCase()));
+  if (unmapped.length > 0) {
+    throw new PermanentError(
+      "sales_tax_unmapped",
+      `Order ${order.name} has the tax ${unmapped.map((t) => `"${t}"`).join(", ")}, which has no product number for sales tax in the app's settings, ` +
+        "so no document was made (the app never books a tax to a default). Set one for each tax title under Rules → Sales tax, then press Retry.",
+    );
+  }
+  return [...byTitle.entries()].map(([title, { amount, rates }]) => ({
+    productNumber: numbers.get(title.trim().toLowerCase())!,
+    amount,
+    description: rates.size === 1 ? `${title} (${percentOf([...rates][0])}%)` : title,
+  }));
+}
+
+/** "0.0725" → "7.25", for a line's description only. */
+function percentOf(rate: string): string {
+  return String(Number((Number(rate) * 100).toFixed(6)));
 }
 
 function rateOf(taxes: TaxLine[]): Ratio {

@@ -35,6 +35,16 @@ const settingsSchema = z.object({
    * use the default product. Absent, the connection's older setting of the same name applies.
    */
   missingProducts: z.enum(["halt", "create", "default"]).optional(),
+  /**
+   * Sales taxes of tax-excluded orders (US, Canada): one combined rate per line, or one line per tax title,
+   * booked to the product number given for that title (plan.ts says why).
+   */
+  salesTax: z
+    .object({
+      booking: z.enum(["combined", "per-jurisdiction"]).default("combined"),
+      productNumbers: z.record(z.string(), z.string().min(1)).default({}),
+    })
+    .default({ booking: "combined", productNumbers: {} }),
 });
 
 export type ShopSettings = z.infer<typeof settingsSchema> & { rules: InvoicingRules };
@@ -67,5 +77,6 @@ export function planOptionsFor(
     adjustmentProductNumber: settings.refundProductNumber,
     roundingToleranceMinor: BigInt(settings.roundingToleranceMinor),
     discountLines: provider?.capabilities.negativeLines !== false,
+    salesTax: settings.salesTax.booking === "per-jurisdiction" ? { booking: "per-jurisdiction", productNumbers: settings.salesTax.productNumbers } : { booking: "combined" },
   };
 }

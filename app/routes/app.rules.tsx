@@ -174,6 +174,25 @@ export default function Rules() {
                 onChange={(v) => set("currencyMode")(v as RulesForm["currencyMode"])}
               />
             </FormLayout.Group>
+            <Select
+              label="Sales tax (orders with prices before tax, such as in the US and Canada)"
+              options={[
+                { label: "One combined rate per line (the accounting system must know the rate)", value: "combined" },
+                { label: "One line per tax title (state, county, city; GST, PST)", value: "per-jurisdiction" },
+              ]}
+              value={form.salesTaxBooking}
+              onChange={(v) => set("salesTaxBooking")(v as RulesForm["salesTaxBooking"])}
+            />
+            {form.salesTaxBooking === "per-jurisdiction" && (
+              <TextField
+                label="Product number per tax title"
+                autoComplete="off"
+                multiline={3}
+                value={form.salesTaxProducts}
+                onChange={set("salesTaxProducts")}
+                helpText='One per line, with the title as Shopify names the tax: "CA State Tax = TAX-CA". An order with a tax title not listed here stops with a message in the sync log.'
+              />
+            )}
             <Button onClick={() => save.submit({ rules: JSON.stringify(form) }, { method: "post" })} loading={save.state !== "idle"}>
               Save rules
             </Button>

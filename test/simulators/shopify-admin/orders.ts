@@ -1,5 +1,7 @@
-// The simulator's orders: seeded in simple terms, computed exactly, and shown in the two shapes Shopify
-// uses: the REST-style JSON of webhook payloads, and the Admin GraphQL objects.
+// The simulator's orders, and the two shapes Shopify shows them in: the REST-style JSON of webhook payloads,
+// and the Admin GraphQL objects. An order is stored with its amounts as Shopify states them. It comes either
+// from a Shopify order payload (order-payload.ts: every amount taken as given, nothing recomputed) or from a
+// SeedOrder, a hand-written fixture in simple terms, which computeOrder builds into the same stored shape.
 import { divRound, exponent, formatMinor, ratio, toMinor } from "./money";
 
 export type SeedAddress = {
@@ -87,26 +89,46 @@ export type SeedEdit = { add?: SeedLine[]; remove?: Array<{ index: number; quant
 /** A fulfilment: quantities of lines (by index in the order). */
 export type SeedFulfillment = { lines: Array<{ index: number; quantity: number }>; status?: "success" | "cancelled"; createdAt?: string };
 
-export type SeedCustomer = { id: number; email?: string | null; firstName?: string; lastName?: string; phone?: string | null; locale?: string };
+export type SeedCustomer = { id: number; email?: string | null; firstName?: string; lastName?: string; phone?: string | null; locale?: string; taxExempt?: boolean };
 
-type Amount = { shop: bigint; presentment: bigint };
-type TaxLine = { title: string; rate: string; amount: Amount };
-type LineItem = {
+export type Amount = { shop: bigint; presentment: bigint };
+export type TaxLine = { title: string; rate: string; amount: Amount; channelLiable?: boolean };
+/** A discount's share of one line, and the discount application (by index) it comes from. */
+export type Allocation = { amount: Amount; applicationIndex: number };
+/** A discount as the buyer got it (REST `discount_applications`): what it was, and how it was spread. */
+export type DiscountApplication = {
+  type: "discount_code" | "automatic" | "manual" | "script";
+  code: string | null;
+  title: string | null;
+  description: string | null;
+  value: string;
+  valueType: "percentage" | "fixed_amount";
+  targetType: "line_item" | "shipping_line";
+  targetSelection: "all" | "entitled" | "explicit";
+  allocationMethod: "across" | "each" | "one";
+};
+export type StoredTransaction = { id: number; kind: string; status: string; gateway: string; amount: Amount };
+export type LineItem = {
   id: number;
   variantId: number;
   productId: number;
   sku: string | null;
   title: string;
+  /** The title with the variant ("Shirt - Red"), as REST `name` and GraphQL `name` give it. */
+  name: string;
   quantity: number;
   unitPrice: Amount;
+  /** The sum of the line's discount allocations. */
   discount: Amount;
+  allocations: Allocation[];
+  taxable: boolean;
   taxLines: TaxLine[];
   giftCard: boolean;
   requiresShipping: boolean;
   /** Units taken off by order edits (currentQuantity = quantity − removed). */
   removed?: number;
 };
-type ShippingLine = { id: number; title: string; price: Amount; discount: Amount; taxLines: TaxLine[] };
+export type ShippingLine = { id: number; title: string; code: string; price: Amount; discount: Amount; allocations: Allocation[]; taxLines: TaxLine[] };
 
 export type StoredOrder = {
   seed: SeedOrder;
@@ -131,6 +153,15 @@ export type StoredOrder = {
     total: Amount;
     giftCard: Amount;
   };
+  /** Shopify's current_* totals (after edits; this simulator leaves refunds out of them). */
+  current: { subtotal: Amount; discounts: Amount; tax: Amount; total: Amount };
+  discountApplications: DiscountApplication[];
+  taxExempt: boolean;
+  poNumber: string | null;
+  /** The order's payment transactions as given; null: derived from the gateways and the gift-card payment. */
+  transactions: StoredTransaction[] | null;
+  /** The Shopify payload the order was seeded from; its webhooks carry it (ids and statuses brought up to date). */
+  raw: Record<string, unknown> | null;
   metafields: Map<string, { id: string; namespace: string; key: string; value: string; type: string }>;
   refunds: StoredRefund[];
   fulfillments: StoredFulfillment[];
@@ -196,9 +227,12 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
       productId: newId(),
       sku: line.sku === undefined ? `SKU-${line.title.toUpperCase().replace(/\W+/g, "-")}` : line.sku,
       title: line.title,
+      name: line.title,
       quantity: line.quantity,
       unitPrice,
       discount,
+      allocations: discount.shop || discount.presentment ? [{ amount: discount, applicationIndex: 0 }] : [],
+      taxable: Boolean(line.taxRate),
       taxLines: line.taxRate ? [{ title: line.taxTitle ?? "VAT", rate: line.taxRate, amount: taxOf(net, line.taxRate) }] : [],
       giftCard: line.giftCard ?? false,
       requiresShipping: line.requiresShipping ?? !line.giftCard,
@@ -210,8 +244,10 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
     return {
       id: newId(),
       title: s.title,
+      code: s.title,
       price,
       discount,
+      allocations: discount.shop || discount.presentment ? [{ amount: discount, applicationIndex: 1 }] : [],
       taxLines: s.taxRate ? [{ title: s.taxTitle ?? "VAT", rate: s.taxRate, amount: taxOf(minus(price, discount), s.taxRate) }] : [],
     };
   });
@@ -225,6 +261,21 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
   const duties = amount(seed.duties);
   const total = sum([subtotal, shippingNet, taxesIncluded ? zero() : tax, tip, duties]);
   const now = seed.createdAt ?? new Date().toISOString();
+  // The builder's discounts are amounts per line, so they are stated as manual discounts: index 0 for
+  // lines, 1 for shipping (the index every allocation above points at).
+  const discountApplication = (targetType: DiscountApplication["targetType"], value: Amount): DiscountApplication => ({
+    type: "manual",
+    code: null,
+    title: "Discount",
+    description: null,
+    value: formatMinor(value.shop, currency),
+    valueType: "fixed_amount",
+    targetType,
+    targetSelection: "explicit",
+    allocationMethod: "across",
+  });
+  const lineDiscounts = sum(lines.map((l) => l.discount));
+  const shippingDiscounts = sum(shipping.map((s) => s.discount));
   return {
     seed,
     id: seed.id ?? newId(),
@@ -239,6 +290,13 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
     lines,
     shipping,
     totals: { subtotal, shipping: shippingTotal, discounts, tax, tip, duties, total, giftCard: amount(seed.giftCardPayment) },
+    current: { subtotal, discounts, tax, total },
+    discountApplications:
+      lineDiscounts.shop || shippingDiscounts.shop ? [discountApplication("line_item", lineDiscounts), discountApplication("shipping_line", shippingDiscounts)] : [],
+    taxExempt: false,
+    poNumber: null,
+    transactions: null,
+    raw: null,
     metafields: new Map(),
     refunds: [],
     fulfillments: [],
@@ -275,6 +333,8 @@ export function applyEdit(order: StoredOrder, seed: SeedEdit): StoredEdit {
   const change = add(...sales.map((sale) => sale.amount));
   order.totals.total = add(order.totals.total, change);
   order.totals.tax = add(order.totals.tax, ...sales.map((sale) => sale.tax));
+  order.current.total = add(order.current.total, change);
+  order.current.tax = add(order.current.tax, ...sales.map((sale) => sale.tax));
   const edit = { id: newId(), happenedAt: seed.happenedAt ?? new Date().toISOString(), sales };
   order.edits.push(edit);
   order.updatedAt = edit.happenedAt;
@@ -366,7 +426,7 @@ function restTaxLines(taxLines: TaxLine[], order: StoredOrder) {
     rate: Number(t.rate),
     price: formatMinor(t.amount.shop, order.shopCurrency),
     price_set: restMoney(t.amount, order),
-    channel_liable: false,
+    channel_liable: t.channelLiable ?? false,
   }));
 }
 
@@ -389,7 +449,15 @@ function restAddress(address: SeedAddress | null | undefined) {
   };
 }
 
-export function restOrder(order: StoredOrder, customer: SeedCustomer | undefined) {
+export type RestOrderPayload = ReturnType<typeof builtRestOrder>;
+
+export function restOrder(order: StoredOrder, customer: SeedCustomer | undefined): RestOrderPayload {
+  // A payload-seeded order keeps Shopify's own body; its fields are Shopify's, a superset of the built one.
+  if (order.raw) return restOrderFromRaw(order, order.raw) as unknown as RestOrderPayload;
+  return builtRestOrder(order, customer);
+}
+
+function builtRestOrder(order: StoredOrder, customer: SeedCustomer | undefined) {
   const m = (a: Amount) => formatMinor(a.shop, order.shopCurrency);
   const seed = order.seed;
   const email = seed.email === undefined ? (customer?.email ?? null) : seed.email;
@@ -425,15 +493,32 @@ export function restOrder(order: StoredOrder, customer: SeedCustomer | undefined
     current_total_duties_set: order.totals.duties.shop ? restMoney(order.totals.duties, order) : null,
     total_price: m(order.totals.total),
     total_price_set: restMoney(order.totals.total, order),
-    current_total_price: m(order.totals.total),
-    current_total_price_set: restMoney(order.totals.total, order),
+    current_subtotal_price: m(order.current.subtotal),
+    current_subtotal_price_set: restMoney(order.current.subtotal, order),
+    current_total_discounts: m(order.current.discounts),
+    current_total_discounts_set: restMoney(order.current.discounts, order),
+    current_total_tax: m(order.current.tax),
+    current_total_tax_set: restMoney(order.current.tax, order),
+    current_total_price: m(order.current.total),
+    current_total_price_set: restMoney(order.current.total, order),
+    tax_exempt: order.taxExempt,
+    po_number: order.poNumber,
+    discount_applications: order.discountApplications.map((d) => ({
+      type: d.type,
+      ...(d.type === "discount_code" ? { code: d.code } : { title: d.title, description: d.description }),
+      value: d.value,
+      value_type: d.valueType,
+      allocation_method: d.allocationMethod,
+      target_selection: d.targetSelection,
+      target_type: d.targetType,
+    })),
     line_items: order.lines.map((l) => ({
       id: l.id,
       admin_graphql_api_id: `gid://shopify/LineItem/${l.id}`,
       variant_id: l.variantId,
       product_id: l.productId,
       sku: l.sku,
-      name: l.title,
+      name: l.name,
       title: l.title,
       quantity: l.quantity,
       current_quantity: l.quantity - (l.removed ?? 0),
@@ -441,34 +526,64 @@ export function restOrder(order: StoredOrder, customer: SeedCustomer | undefined
       price_set: restMoney(l.unitPrice, order),
       total_discount: formatMinor(l.discount.shop, order.shopCurrency),
       total_discount_set: restMoney(l.discount, order),
-      taxable: l.taxLines.length > 0,
+      taxable: l.taxable,
       gift_card: l.giftCard,
       requires_shipping: l.requiresShipping,
       tax_lines: restTaxLines(l.taxLines, order),
-      discount_allocations: l.discount.shop
-        ? [{ amount: formatMinor(l.discount.shop, order.shopCurrency), amount_set: restMoney(l.discount, order), discount_application_index: 0 }]
-        : [],
+      discount_allocations: restAllocations(l.allocations, order),
     })),
     shipping_lines: order.shipping.map((s) => ({
       id: s.id,
       title: s.title,
-      code: s.title,
+      code: s.code,
       price: formatMinor(s.price.shop, order.shopCurrency),
       price_set: restMoney(s.price, order),
       discounted_price: formatMinor(s.price.shop - s.discount.shop, order.shopCurrency),
       discounted_price_set: restMoney({ shop: s.price.shop - s.discount.shop, presentment: s.price.presentment - s.discount.presentment }, order),
       tax_lines: restTaxLines(s.taxLines, order),
-      discount_allocations: s.discount.shop
-        ? [{ amount: formatMinor(s.discount.shop, order.shopCurrency), amount_set: restMoney(s.discount, order), discount_application_index: 0 }]
-        : [],
+      discount_allocations: restAllocations(s.allocations, order),
     })),
     customer: customer
-      ? { id: customer.id, email: customer.email ?? null, first_name: customer.firstName ?? null, last_name: customer.lastName ?? null, phone: customer.phone ?? null, admin_graphql_api_id: `gid://shopify/Customer/${customer.id}` }
+      ? { id: customer.id, email: customer.email ?? null, first_name: customer.firstName ?? null, last_name: customer.lastName ?? null, phone: customer.phone ?? null, tax_exempt: customer.taxExempt ?? false, admin_graphql_api_id: `gid://shopify/Customer/${customer.id}` }
       : null,
     billing_address: restAddress(seed.billingAddress),
     shipping_address: restAddress(seed.shippingAddress),
     company: seed.company ? { id: seed.company.id, location_id: seed.company.locationId } : null,
     refunds: [],
+  };
+}
+
+function restAllocations(allocations: Allocation[], order: StoredOrder) {
+  return allocations.map((a) => ({ amount: formatMinor(a.amount.shop, order.shopCurrency), amount_set: restMoney(a.amount, order), discount_application_index: a.applicationIndex }));
+}
+
+/**
+ * A payload-seeded order's webhook body: the payload as given, with the simulator's ids (a payload's own
+ * ids may be above 2^53, and are not unique across replays) and the statuses the order has now.
+ */
+function restOrderFromRaw(order: StoredOrder, raw: Record<string, unknown>) {
+  const rawLines = Array.isArray(raw.line_items) ? (raw.line_items as Array<Record<string, unknown>>) : [];
+  const rawShipping = Array.isArray(raw.shipping_lines) ? (raw.shipping_lines as Array<Record<string, unknown>>) : [];
+  return {
+    ...raw,
+    id: order.id,
+    admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+    name: order.name,
+    updated_at: order.updatedAt,
+    cancelled_at: order.cancelledAt,
+    financial_status: order.financialStatus,
+    fulfillment_status: order.fulfillmentStatus,
+    line_items: rawLines.map((line, i) => ({
+      ...line,
+      id: order.lines[i].id,
+      admin_graphql_api_id: `gid://shopify/LineItem/${order.lines[i].id}`,
+      variant_id: order.lines[i].variantId,
+      product_id: order.lines[i].productId,
+      current_quantity: order.lines[i].quantity - (order.lines[i].removed ?? 0),
+    })),
+    shipping_lines: rawShipping.map((line, i) => ({ ...line, id: order.shipping[i].id })),
+    customer: raw.customer && order.seed.customerId ? { ...(raw.customer as object), id: order.seed.customerId, admin_graphql_api_id: `gid://shopify/Customer/${order.seed.customerId}` } : (raw.customer ?? null),
+    company: order.seed.company ? { id: order.seed.company.id, location_id: order.seed.company.locationId } : null,
   };
 }
 
@@ -561,7 +676,7 @@ function gqlTaxLines(taxLines: TaxLine[], order: StoredOrder) {
     title: t.title,
     rate: Number(t.rate),
     ratePercentage: Number(t.rate) * 100,
-    channelLiable: false,
+    channelLiable: t.channelLiable ?? false,
     priceSet: gqlMoney(t.amount, order),
   }));
 }
@@ -619,16 +734,21 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
   const giftCard = order.totals.giftCard;
   const rest = { shop: order.totals.total.shop - giftCard.shop, presentment: order.totals.total.presentment - giftCard.presentment };
   const paid = ["paid", "partially_refunded", "refunded"].includes(order.financialStatus);
-  const transactions = [
-    ...(giftCard.shop > 0n ? [{ gateway: "gift_card", amount: giftCard }] : []),
-    ...(rest.shop !== 0n ? [{ gateway: gateways.find((g) => g !== "gift_card") ?? "manual", amount: rest }] : []),
-  ].map((t, i) => ({
-    id: `gid://shopify/OrderTransaction/${order.id * 10 + i}`,
-    kind: "SALE",
-    status: paid || t.gateway === "gift_card" ? "SUCCESS" : "PENDING",
-    gateway: t.gateway,
-    amountSet: gqlMoney(t.amount, order),
-  }));
+  const transactions = order.transactions
+    ? order.transactions.map((t) => ({ id: `gid://shopify/OrderTransaction/${t.id}`, kind: t.kind.toUpperCase(), status: t.status.toUpperCase(), gateway: t.gateway, amountSet: gqlMoney(t.amount, order) }))
+    : [
+        ...(giftCard.shop > 0n ? [{ gateway: "gift_card", amount: giftCard }] : []),
+        ...(rest.shop !== 0n ? [{ gateway: gateways.find((g) => g !== "gift_card") ?? "manual", amount: rest }] : []),
+      ].map((t, i) => ({
+        id: `gid://shopify/OrderTransaction/${order.id * 10 + i}`,
+        kind: "SALE",
+        status: paid || t.gateway === "gift_card" ? "SUCCESS" : "PENDING",
+        gateway: t.gateway,
+        amountSet: gqlMoney(t.amount, order),
+      }));
+  const applications = order.discountApplications.map((d, index) => gqlDiscountApplication(d, index, order));
+  const allocations = (list: Allocation[]) =>
+    list.map((a) => ({ allocatedAmountSet: gqlMoney(a.amount, order), discountApplication: applications[a.applicationIndex] ?? null }));
   return {
     id: `gid://shopify/Order/${order.id}`,
     legacyResourceId: String(order.id),
@@ -657,7 +777,7 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
           location: {
             id: `gid://shopify/CompanyLocation/${seed.company.locationId}`,
             name: seed.company.locationName,
-            taxSettings: { taxRegistrationId: seed.company.vatId ?? null, taxExempt: false, taxExemptions: [] },
+            taxSettings: { taxRegistrationId: seed.company.vatId ?? null, taxExempt: order.taxExempt, taxExemptions: [] },
           },
           contact: seed.company.contactId ? { id: `gid://shopify/CompanyContact/${seed.company.contactId}` } : null,
         }
@@ -669,16 +789,16 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
         order.lines.map((l) => ({
           id: `gid://shopify/LineItem/${l.id}`,
           sku: l.sku,
-          name: l.title,
+          name: l.name,
           title: l.title,
           quantity: l.quantity,
           currentQuantity: l.quantity - (l.removed ?? 0),
-          taxable: l.taxLines.length > 0,
+          taxable: l.taxable,
           requiresShipping: l.requiresShipping,
           isGiftCard: l.giftCard,
           variant: { id: `gid://shopify/ProductVariant/${l.variantId}` },
           originalUnitPriceSet: gqlMoney(l.unitPrice, order),
-          discountAllocations: l.discount.shop ? [{ allocatedAmountSet: gqlMoney(l.discount, order) }] : [],
+          discountAllocations: allocations(l.allocations),
           taxLines: gqlTaxLines(l.taxLines, order),
         })),
         args,
@@ -688,10 +808,10 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
         order.shipping.map((s) => ({
           id: `gid://shopify/ShippingLine/${s.id}`,
           title: s.title,
-          code: s.title,
+          code: s.code,
           originalPriceSet: gqlMoney(s.price, order),
           discountedPriceSet: gqlMoney({ shop: s.price.shop - s.discount.shop, presentment: s.price.presentment - s.discount.presentment }, order),
-          discountAllocations: s.discount.shop ? [{ allocatedAmountSet: gqlMoney(s.discount, order) }] : [],
+          discountAllocations: allocations(s.allocations),
           taxLines: gqlTaxLines(s.taxLines, order),
         })),
         args,
@@ -700,11 +820,16 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
     totalShippingPriceSet: gqlMoney(order.totals.shipping, order),
     totalDiscountsSet: gqlMoney(order.totals.discounts, order),
     totalTaxSet: gqlMoney(order.totals.tax, order),
-    currentTotalTaxSet: gqlMoney(order.totals.tax, order),
+    currentTotalTaxSet: gqlMoney(order.current.tax, order),
+    currentSubtotalPriceSet: gqlMoney(order.current.subtotal, order),
+    currentTotalDiscountsSet: gqlMoney(order.current.discounts, order),
+    taxExempt: order.taxExempt,
+    poNumber: order.poNumber,
+    discountApplications: (args: { first?: number; after?: string }) => connection(applications, args),
     totalTipReceivedSet: gqlMoney(order.totals.tip, order),
     currentTotalDutiesSet: order.totals.duties.shop ? gqlMoney(order.totals.duties, order) : null,
     totalPriceSet: gqlMoney(order.totals.total, order),
-    currentTotalPriceSet: gqlMoney(order.totals.total, order),
+    currentTotalPriceSet: gqlMoney(order.current.total, order),
     transactions: () => transactions,
     refunds: (args: { first?: number }) => order.refunds.slice(0, args.first ?? order.refunds.length).map((r) => gqlRefund(order, r)),
     agreements: (args: { first?: number; after?: string }) =>
@@ -759,5 +884,30 @@ function gqlCustomer(customer: SeedCustomer) {
     displayName: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || "Customer",
     locale: customer.locale ?? "en",
     defaultEmailAddress: customer.email ? { emailAddress: customer.email } : null,
+    taxExempt: customer.taxExempt ?? false,
+  };
+}
+
+const APPLICATION_TYPENAME: Record<DiscountApplication["type"], string> = {
+  discount_code: "DiscountCodeApplication",
+  automatic: "AutomaticDiscountApplication",
+  manual: "ManualDiscountApplication",
+  script: "ScriptDiscountApplication",
+};
+
+function gqlDiscountApplication(d: DiscountApplication, index: number, order: StoredOrder) {
+  return {
+    __typename: APPLICATION_TYPENAME[d.type],
+    index,
+    code: d.code,
+    title: d.title ?? d.code ?? "",
+    description: d.description,
+    allocationMethod: d.allocationMethod.toUpperCase(),
+    targetSelection: d.targetSelection.toUpperCase(),
+    targetType: d.targetType.toUpperCase(),
+    value:
+      d.valueType === "percentage"
+        ? { __typename: "PricingPercentageValue", percentage: Number(d.value) }
+        : { __typename: "MoneyV2", amount: d.value, currencyCode: order.shopCurrency },
   };
 }

@@ -5,7 +5,9 @@
 // Control API (JSON over HTTP, documented in the README's testing section):
 //   POST /_control/shops                      {domain, accessToken, appUrl, apiSecret, currency?, name?}
 //   POST /_control/customers                  {shop, id?, email, firstName, lastName, phone?, locale?}
-//   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, totals}
+//   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, total}
+//                                             {shop, payload: <orders/* webhook body>, company?: {name, locationName, vatId?, externalId?}}
+//                                                                                 → {id, name, total} (amounts as given)
 //   POST /_control/orders/:id/status          {shop, financialStatus?, fulfillmentStatus?, cancelled?}
 //   POST /_control/orders/:id/edits           {shop, edit: {add?: [SeedLine], remove?: [{index, quantity}]}} → the orders/edited payload
 //   POST /_control/orders/:id/fulfillments    {shop, fulfillment: {lines: [{index, quantity}]}} → {id, name, orderFulfillmentStatus}
@@ -24,6 +26,7 @@ import { parse as parseToml } from "smol-toml";
 import { FaultInjector, listenOnLoopback, readBody, sendJson, type FaultRule, type LoopbackServer } from "../faults";
 import { queryCost } from "./cost";
 import { orderMatcher, sortedOrderPage } from "./order-search";
+import { orderFromPayload, parseOrderPayload, PayloadError } from "./order-payload";
 import {
   computeOrder,
   gqlOrder,
@@ -41,6 +44,7 @@ import {
   gqlRefund,
   restRefund,
   type StoredOrder,
+  type SeedCompany,
 } from "./orders";
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -159,6 +163,41 @@ export class ShopifyAdminSimulator {
     if (seed.customerId && !shop.customers.has(seed.customerId)) throw new BadRequest(`unknown customer ${seed.customerId}`);
     shop.orderNumber += 1;
     const order = computeOrder(seed, shop.currency, shop.orderNumber);
+    shop.orders.set(order.id, order);
+    return order;
+  }
+
+  /**
+   * An order from a Shopify order payload, stored with its amounts as given. Its customer joins the shop's
+   * customers (under a new id: a payload's ids may be above 2^53); its B2B company takes the names given
+   * beside it, since the payload names the company only by id.
+   */
+  addOrderFromPayload(domain: string, payload: unknown, companyNames?: Partial<Pick<SeedCompany, "name" | "locationName" | "vatId" | "externalId">>) {
+    const shop = this.shop(domain);
+    const parsed = parseOrderPayload(payload);
+    if (parsed.currency !== shop.currency) throw new BadRequest(`the payload is in ${parsed.currency}, the shop ${domain} in ${shop.currency}`);
+    const customer = parsed.customer
+      ? this.addCustomer(domain, {
+          email: parsed.customer.email ?? parsed.email ?? null,
+          firstName: parsed.customer.first_name ?? undefined,
+          lastName: parsed.customer.last_name ?? undefined,
+          locale: parsed.customer.locale ?? parsed.customer_locale ?? undefined,
+          taxExempt: parsed.customer.tax_exempt ?? false,
+        })
+      : null;
+    const company: SeedCompany | null = parsed.company
+      ? {
+          id: newId(),
+          locationId: newId(),
+          name: companyNames?.name ?? `Company ${String(parsed.company.id)}`,
+          locationName: companyNames?.locationName ?? `Location ${String(parsed.company.location_id)}`,
+          vatId: companyNames?.vatId ?? null,
+          externalId: companyNames?.externalId ?? null,
+          contactId: customer ? newId() : undefined,
+        }
+      : null;
+    shop.orderNumber += 1;
+    const order = orderFromPayload(payload, { id: newId(), orderNumber: shop.orderNumber, customerId: customer?.id ?? null, company, newId });
     shop.orders.set(order.id, order);
     return order;
   }
@@ -342,7 +381,7 @@ export class ShopifyAdminSimulator {
       sendJson(res, 404, { errors: "Not Found" });
     } catch (error) {
       if (error instanceof NotFound) return sendJson(res, 404, { error: error.message });
-      if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
+      if (error instanceof BadRequest || error instanceof PayloadError) return sendJson(res, 400, { error: error.message });
       throw error;
     }
   }
@@ -490,7 +529,8 @@ export class ShopifyAdminSimulator {
       case "POST /_control/customers":
         return sendJson(res, 201, this.addCustomer(body.shop, body));
       case "POST /_control/orders": {
-        const order = this.addOrder(body.shop, body.order);
+        if (body.payload && body.order) throw new BadRequest("give either order (a SeedOrder) or payload (a Shopify order payload), not both");
+        const order = body.payload ? this.addOrderFromPayload(body.shop, body.payload, body.company) : this.addOrder(body.shop, body.order);
         return sendJson(res, 201, { id: order.id, name: order.name, total: this.restOrderPayload(body.shop, order.id).total_price });
       }
       case "POST /_control/webhooks":

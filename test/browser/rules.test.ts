@@ -43,6 +43,17 @@ describeWithBrowser("rules and the verification banner (browser)", () => {
     const db = await testDb();
     expect(readShopSettings((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings).rules.neverBookGateways).toEqual(["Bank transfer"]);
 
+    // a US merchant books sales tax per jurisdiction, with a product number for each tax title
+    await frame.getByLabel("Sales tax (orders with prices before tax, such as in the US and Canada)").selectOption("per-jurisdiction");
+    await frame.getByLabel("Product number per tax title").fill("CA State Tax = TAX-CA\nLos Angeles County Tax = TAX-LAC");
+    await screenshot(page, "rules-sales-tax");
+    await frame.getByRole("button", { name: "Save rules" }).click();
+    // ("Rules saved." still stands from the first save, so the stored settings are what to wait for)
+    await expect.poll(async () => readShopSettings((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings).salesTax, { timeout: 15_000 }).toEqual({
+      booking: "per-jurisdiction",
+      productNumbers: { "CA State Tax": "TAX-CA", "Los Angeles County Tax": "TAX-LAC" },
+    });
+
     // the banner stands on the dashboard too; the merchant starts automatic booking there
     frame = await openAdmin(page, app.url, SHOP, "/app");
     await frame.getByRole("button", { name: "Start automatic booking" }).click();

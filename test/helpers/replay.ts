@@ -169,7 +169,7 @@ export class ReplaySandbox {
           lines: lines.map((l) => ({
             description: String(l.description ?? ""),
             quantity: Number(l.quantity),
-            unitPrice: String(l.unitNetPrice),
+            unitPrice: fixed(Number(l.unitNetPrice), currency),
             vatRate: l.vatRate == null ? null : String(l.vatRate),
             total: fixed(Number(l.totalNetAmount ?? Number(l.unitNetPrice) * Number(l.quantity)), currency),
           })),
@@ -194,7 +194,7 @@ export class ReplaySandbox {
           number: invoice ? String(invoice.InvoiceNumber) : null,
           state: invoice ? "booked" : "draft",
           currency: String(doc.CurrencyCode),
-          lines: rows.map((r) => ({ description: String(r.Text ?? ""), quantity: Number(r.Quantity), unitPrice: String(r.UnitPrice), vatRate: r.VatRatePercent == null ? null : String(r.VatRatePercent), total: fixed(Number(r.UnitPrice) * Number(r.Quantity), currency) })),
+          lines: rows.map((r) => ({ description: String(r.Text ?? ""), quantity: Number(r.Quantity), unitPrice: fixed(Number(r.UnitPrice), currency), vatRate: r.VatRatePercent == null ? null : String(r.VatRatePercent), total: fixed(Number(r.UnitPrice) * Number(r.Quantity), currency) })),
           vat: [{ rate: "all", amount: fixed(Number(doc.TotalVatAmountInvoiceCurrency ?? doc.TotalVatAmount ?? 0), currency) }],
           total: fixed(Number(doc.TotalAmountInvoiceCurrency ?? doc.TotalAmount), currency),
         };
@@ -215,7 +215,7 @@ export class ReplaySandbox {
           number: doc.inverted_sequence_number ? String(doc.inverted_sequence_number) : null,
           state: ["final", "sent", "settled"].includes(String(doc.status)) ? "booked" : "draft",
           currency,
-          lines: items.map((item) => ({ description: String(item.description ?? item.name ?? ""), quantity: Number(item.quantity), unitPrice: String(item.unit_price), vatRate: item.tax ? String((item.tax as { value?: unknown }).value) : null, total: fixed(Number(item.subtotal ?? Number(item.unit_price) * Number(item.quantity)), currency) })),
+          lines: items.map((item) => ({ description: String(item.description ?? item.name ?? ""), quantity: Number(item.quantity), unitPrice: fixed(Number(item.unit_price), currency), vatRate: item.tax ? String((item.tax as { value?: unknown }).value) : null, total: fixed(Number(item.subtotal ?? Number(item.unit_price) * Number(item.quantity)), currency) })),
           vat: [{ rate: "all", amount: fixed(Number(doc.taxes ?? 0), currency) }],
           total: fixed(Number(doc.total), currency),
         };

@@ -3,7 +3,7 @@
 import { beforeEach, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
 import { confirmBooking, loadRules, saveRules } from "../../app/admin/rules.server";
-import { readShopSettings } from "../../app/invoicing/settings";
+import { planOptionsFor, readShopSettings } from "../../app/invoicing/settings";
 import { decide } from "../../app/invoicing/rules";
 
 const SHOP = "rules.myshopify.com";
@@ -24,6 +24,20 @@ describeWithDb("the Rules page's loader and action", () => {
     const settings = readShopSettings(JSON.stringify(raw));
     expect(settings.rules).toMatchObject({ trigger: "fulfilled", neverBookGateways: ["Cash on Delivery (COD)"], verificationDays: 7, includeTags: ["b2b"] });
     expect(settings.roundingToleranceMinor).toBe(3);
+  });
+
+  it("sales tax per jurisdiction: the product numbers per tax title are saved, shown again, and reach the document plan", async () => {
+    const db = await testDb();
+    await db.shop.create({ data: { shopDomain: SHOP } });
+    const { form } = await loadRules(db, SHOP);
+    expect(form).toMatchObject({ salesTaxBooking: "combined", salesTaxProducts: "" });
+    await saveRules(db, SHOP, { ...form, salesTaxBooking: "per-jurisdiction", salesTaxProducts: "CA State Tax = TAX-CA\nLos Angeles County Tax = TAX-LAC" });
+    const settings = readShopSettings((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings);
+    expect(planOptionsFor(settings, undefined, { company: null }).salesTax).toEqual({ booking: "per-jurisdiction", productNumbers: { "CA State Tax": "TAX-CA", "Los Angeles County Tax": "TAX-LAC" } });
+    expect((await loadRules(db, SHOP)).form.salesTaxProducts).toBe("CA State Tax = TAX-CA\nLos Angeles County Tax = TAX-LAC");
+    // per jurisdiction without a single product number is refused, and the saved settings stay
+    await expect(saveRules(db, SHOP, { ...form, salesTaxBooking: "per-jurisdiction", salesTaxProducts: "" })).rejects.toMatchObject({ merchantMessage: expect.stringMatching(/needs a product number for each tax title/) });
+    expect(readShopSettings((await db.shop.findUniqueOrThrow({ where: { shopDomain: SHOP } })).settings).salesTax.booking).toBe("per-jurisdiction");
   });
 
   it("refuses a wrong value in words and saves nothing", async () => {

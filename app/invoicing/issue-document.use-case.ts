@@ -32,6 +32,8 @@ export type IssueInput = {
   providerType: string;
   missingProducts: MissingProductPolicy;
   issueDate: string;
+  /** YYYY-MM-DD, where a staff member chose it; absent: the accounting system's payment terms. */
+  dueDate?: string;
   /** What the invoice is for: the order (the default) or one of its fulfilments ("fulfillment:<id>"). */
   source?: string;
   /** An invoice for the order (the default), or a credit note for one of its refunds, crediting the invoice. */
@@ -71,7 +73,7 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
       customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null, isB2B: input.order.company !== null },
       products,
       idempotencyKey: key,
-      dates: { issueDate: input.issueDate },
+      dates: { issueDate: input.issueDate, ...(input.dueDate ? { dueDate: input.dueDate } : {}) },
     });
   }
   await record(db, row.id, document);

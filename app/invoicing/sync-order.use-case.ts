@@ -58,6 +58,8 @@ export async function fetchOrder(admin: ShopifyAdminClient, orderId: string): Pr
  */
 export type SyncOrderOutcome = "made" | "existing" | "skipped" | "no_connection";
 
+export type StaffRequest = { by: "staff"; kind: "draft" | "invoice"; invoiceDate?: string; dueDate?: string };
+
 export async function syncOrder(
   input: {
     shopDomain: string;
@@ -65,8 +67,10 @@ export async function syncOrder(
     topic: string;
     payload: Record<string, unknown>;
     jobId: string;
-    /** The webhook delivery behind the event; null for the historical import, which has none. */
+    /** The webhook delivery behind the event; null for the historical import and staff requests, which have none. */
     deliveryId: string | null;
+    /** A staff member's "Generate invoice" (the admin order action): the kind and the dates they chose. */
+    request?: StaffRequest;
   },
   deps: SyncOrderDeps,
 ): Promise<SyncOrderOutcome> {
@@ -124,7 +128,7 @@ export async function syncOrder(
   const decision = decide({
     order,
     rules: settings.rules,
-    request: { by: "automatic" },
+    request: input.request ?? { by: "automatic" },
     verificationStartedAt: shop?.verificationStartedAt ?? new Date(),
     now: deps.now?.() ?? new Date(),
   });
@@ -153,7 +157,8 @@ export async function syncOrder(
           email: emailSettings(shop?.settings, order),
           providerType: connection.type,
           missingProducts: connection.missingProducts,
-          issueDate: (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
+          issueDate: input.request?.invoiceDate ?? (deps.now?.() ?? new Date()).toISOString().slice(0, 10),
+          dueDate: input.request?.dueDate,
         },
         { db, provider: connection.provider, admin: await deps.adminClientFor(input.shopDomain), dataDir: deps.dataDir },
     ).catch(pausingConnectionOnAuth(db, connection.connectionId));

@@ -158,6 +158,29 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
     // The historical import (app/import/): a page of orders listed, and each order through the order sync.
     "import.page": (context) => listImportPage(context, { db, adminClientFor: deps.adminClientFor }),
 
+    "order.generate": async ({ job }) => {
+      const payload = job.payload as { orderId: string; kind: "draft" | "invoice"; invoiceDate?: string; dueDate?: string };
+      await syncOrder(
+        {
+          shopDomain: job.shopDomain,
+          orderId: payload.orderId,
+          topic: "STAFF_GENERATE",
+          payload: {},
+          jobId: job.id,
+          deliveryId: null,
+          request: { by: "staff", kind: payload.kind, invoiceDate: payload.invoiceDate, dueDate: payload.dueDate },
+        },
+        {
+          db,
+          logger: deps.logger,
+          adminClientFor: deps.adminClientFor,
+          providerFor: deps.providerFor ?? providerForShop(db),
+          dataDir: deps.dataDir,
+          enqueue: (spec: JobSpec) => enqueueJob(db, spec),
+        },
+      );
+    },
+
     "import.order": (context) =>
       importOrder(context, {
         db,

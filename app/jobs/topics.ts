@@ -9,6 +9,8 @@ export const JOB_TYPES = [
   "compliance.customer-redact",
   "compliance.shop-redact",
   "document.email",
+  // A staff member's "Generate invoice" on the order page (one job per click).
+  "order.generate",
   // The historical import (app/import/): one job lists a page of orders, one job per order syncs it.
   "import.page",
   "import.order",

@@ -61,8 +61,8 @@ function productPath(productNumber: string) {
 }
 
 const customerList = z.object({ collection: z.array(z.object({ customerNumber: z.number(), email: z.string().nullish() })) });
-const draftAnswer = z.object({ draftInvoiceNumber: z.number(), grossAmount: z.number().optional(), currency: z.string() });
-const bookedAnswer = z.object({ bookedInvoiceNumber: z.number(), grossAmount: z.number().optional(), currency: z.string() });
+const draftAnswer = z.object({ draftInvoiceNumber: z.number(), grossAmount: z.number().optional(), currency: z.string(), dueDate: z.string().optional() });
+const bookedAnswer = z.object({ bookedInvoiceNumber: z.number(), grossAmount: z.number().optional(), currency: z.string(), dueDate: z.string().optional() });
 const invoiceList = <T extends z.ZodTypeAny>(item: T) => z.object({ collection: z.array(item) });
 
 export function createEconomicProvider(input: { credentials: EconomicCredentials; settings: EconomicSettings }): AccountingProvider {
@@ -103,11 +103,12 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
   const money = (minor: bigint, currency: string) => Number(formatMinor(minor, currency));
   // A credit note is a draft with negative quantities, so its gross is negative; our refs carry it as the
   // positive amount credited (an invoice's total is never negative: it equals Shopify's).
-  const toRef = (state: "draft" | "booked", number: number, gross: number | undefined, currency: string): DocumentRef => ({
+  const toRef = (state: "draft" | "booked", number: number, gross: number | undefined, currency: string, dueDate?: string): DocumentRef => ({
     providerRef: `${state}:${number}`,
     number: state === "booked" ? String(number) : null,
     state,
     totalMinor: gross === undefined ? null : toMinor(Math.abs(gross).toFixed(currencyExponent(currency)), currency),
+    ...(dueDate ? { dueDate: dueDate.slice(0, 10) } : {}),
   });
 
   async function productExists(productNumber: string): Promise<boolean> {
@@ -287,14 +288,14 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
           }),
         draftAnswer,
       );
-      return toRef("draft", draft.draftInvoiceNumber, draft.grossAmount, draft.currency);
+      return toRef("draft", draft.draftInvoiceNumber, draft.grossAmount, draft.currency, draft.dueDate);
     },
 
     async finalizeDocument({ document }) {
       if (document.state === "booked") return document;
       const draftInvoiceNumber = Number(document.providerRef.split(":")[1]);
       const booked = await call("booking the invoice", () => http.post("/invoices/booked", { draftInvoice: { draftInvoiceNumber } }), bookedAnswer);
-      return toRef("booked", booked.bookedInvoiceNumber, booked.grossAmount, booked.currency);
+      return toRef("booked", booked.bookedInvoiceNumber, booked.grossAmount, booked.currency, booked.dueDate);
     },
 
     async findDocumentByReference({ idempotencyKey }) {

@@ -1,0 +1,148 @@
+// What the admin order page's extensions show and do (extensions/invoice-admin): the order's documents with
+// the last sync-log line and the actions its accounting system allows, a preview of the plan before anything
+// is posted, and "Generate invoice", which runs the same order sync as the automatic path, once per click.
+import type { Db } from "../db.server";
+import { signPdfLink } from "../documents/pdf-links.server";
+import { enqueueJob } from "../jobs/enqueue.server";
+import { orderGroupKey } from "../jobs/queue";
+import { PermanentError } from "../lib/errors";
+import { formatMinor, ratioToString } from "../lib/money";
+import { orderFromAdminApi } from "../invoicing/order";
+import { planDocument } from "../invoicing/plan";
+import { decide } from "../invoicing/rules";
+import { planOptionsFor, readShopSettings } from "../invoicing/settings";
+import { fetchOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
+import type { DocumentKind } from "../providers/provider";
+
+export type OrderInvoiceDeps = Pick<SyncOrderDeps, "db" | "adminClientFor" | "providerFor"> & { now?: () => Date };
+
+const PROVIDER_NAMES: Record<string, string> = {
+  economic: "e-conomic",
+  visma: "Visma eAccounting",
+  invoicexpress: "InvoicExpress",
+  intact: "Intact iQ",
+  collector: "Collector",
+  shop: "Own invoice",
+};
+
+/** The kinds staff may choose on the order page: the ones the accounting system makes that are invoices. */
+function staffKinds(kinds: DocumentKind[] | undefined): Array<"draft" | "invoice"> {
+  return (kinds ?? ["draft", "invoice"]).filter((k): k is "draft" | "invoice" => k === "draft" || k === "invoice");
+}
+
+/** The order block: every document of the order, the last sync-log line, and what staff can do. */
+export async function orderInvoiceState(deps: Pick<OrderInvoiceDeps, "db" | "providerFor">, input: { shopDomain: string; orderId: string }) {
+  const { db } = deps;
+  const [documents, lastLog, pending, connection] = await Promise.all([
+    db.document.findMany({ where: { shopDomain: input.shopDomain, orderId: input.orderId }, orderBy: { createdAt: "asc" } }),
+    db.syncLogEntry.findFirst({ where: { shopDomain: input.shopDomain, orderId: input.orderId }, orderBy: { createdAt: "desc" } }),
+    db.job.findFirst({ where: { shopDomain: input.shopDomain, type: "order.generate", status: { in: ["queued", "running"] }, uniqueKey: { startsWith: `order.generate:${input.shopDomain}:${input.orderId}:` } } }),
+    deps.providerFor(input.shopDomain).catch(() => null),
+  ]);
+  const lifecycle = connection?.provider.capabilities.lifecycle;
+  const hasInvoice = documents.some((d) => d.kind === "invoice" && d.source === "order" && ["created", "finalized"].includes(d.state));
+  return {
+    provider: connection ? { type: connection.type, name: connection.name, kinds: staffKinds(connection.provider.capabilities.documentKinds) } : null,
+    hasInvoice,
+    generating: pending !== null,
+    documents: documents.map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      source: d.source,
+      number: d.number,
+      state: d.state,
+      total: d.totalMinor === null || !d.currency ? null : `${formatMinor(d.totalMinor, d.currency)} ${d.currency}`,
+      dueDate: d.dueDate?.toISOString().slice(0, 10) ?? null,
+      provider: PROVIDER_NAMES[d.providerType] ?? d.providerType,
+      pdf: d.state === "finalized" && d.pdfPath ? signPdfLink({ documentId: d.id, audience: "admin" }) : null,
+      actions: {
+        resend: d.state === "finalized" && d.kind === "invoice",
+        cancel: d.state === "finalized" && d.kind === "invoice" && Boolean(lifecycle?.cancel),
+        extendDueDate: d.state === "finalized" && Boolean(lifecycle?.extendDueDate),
+        partActivate: d.state === "created" && Boolean(lifecycle?.partActivate),
+      },
+    })),
+    lastLog: lastLog ? { status: lastLog.status, message: lastLog.message, at: lastLog.createdAt.toISOString(), retry: lastLog.status === "failed" && lastLog.jobId !== null } : null,
+  };
+}
+
+/**
+ * The plan of the document "Generate invoice" would make, computed the way the order sync computes it, with
+ * nothing posted: each line, VAT per rate, the totals check against Shopify's total, the customer it would
+ * match or create, and why it would be a draft or not be made at all.
+ */
+export async function previewOrderInvoice(deps: OrderInvoiceDeps, input: { shopDomain: string; orderId: string; kind?: "draft" | "invoice" }) {
+  const { db } = deps;
+  const shop = await db.shop.findUnique({ where: { shopDomain: input.shopDomain } });
+  const settings = readShopSettings(shop?.settings);
+  const fetched = await fetchOrder(await deps.adminClientFor(input.shopDomain), input.orderId);
+  // Another shop's order is answered like a missing one.
+  if (!fetched) throw new PermanentError("order_not_found", "This order does not exist in this shop.");
+  const order = orderFromAdminApi(fetched, settings.currencyMode);
+  const connection = await deps.providerFor(input.shopDomain);
+  const kinds = staffKinds(connection?.provider.capabilities.documentKinds);
+  const kind = input.kind && kinds.includes(input.kind) ? input.kind : kinds.includes("invoice") ? "invoice" : kinds[0];
+  const decision = decide({ order, rules: settings.rules, request: { by: "staff", kind }, verificationStartedAt: shop?.verificationStartedAt ?? new Date(), now: deps.now?.() ?? new Date() });
+  const plan = planDocument(order, planOptionsFor(settings, connection?.provider, order));
+  const money = (minor: bigint) => formatMinor(minor, plan.currency);
+  const link = connection
+    ? await db.customerLink.findFirst({
+        where: { shopDomain: input.shopDomain, providerType: connection.type, matchKey: { in: [order.email ? `email:${order.email.toLowerCase()}` : "", order.customer ? `shopify:${order.customer.id}` : ""] } },
+      })
+    : null;
+  const reasons = [...decision.reasons];
+  if (plan.check.outcome === "mismatch") reasons.push(plan.check.message);
+  if (!connection) reasons.push("No accounting system is connected, so nothing can be made yet.");
+  return {
+    order: { id: order.id, name: order.name, currency: plan.currency },
+    kinds,
+    kind: decision.action === "skip" ? null : plan.check.outcome === "mismatch" ? "draft" : decision.kind,
+    willMake: decision.action !== "skip" && connection !== null,
+    reasons,
+    customer: {
+      name: order.company?.name || [order.customer?.firstName, order.customer?.lastName].filter(Boolean).join(" ") || order.email || "Guest",
+      email: order.email,
+      match: link ? `matched before (${link.externalId})` : order.email ? "matched by e-mail, or created" : "no e-mail: the guest policy applies",
+    },
+    lines: plan.lines.map((l) => ({
+      kind: l.kind,
+      productNumber: l.productNumber,
+      description: l.description,
+      quantity: l.quantity,
+      unitPrice: money(l.unitPrice),
+      vatRate: ratioToString(l.vatRate),
+      net: money(l.net),
+      vat: money(l.vat),
+      gross: money(l.gross),
+    })),
+    vat: plan.vatBreakdown.map((v) => ({ rate: v.rate, net: money(v.net), vat: money(v.vat) })),
+    totals: { net: money(plan.totals.net), vat: money(plan.totals.vat), gross: money(plan.totals.gross) },
+    check: { outcome: plan.check.outcome, shopifyTotal: money(plan.check.shopifyTotal), documentTotal: money(plan.check.documentTotal), difference: money(plan.check.difference) },
+  };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * "Generate invoice": one click (its request id) is one job, however often the request arrives; the job is
+ * the order sync of the automatic path with the staff member's kind and dates.
+ */
+export async function requestGenerateInvoice(
+  db: Db,
+  input: { shopDomain: string; orderId: string; kind: string; invoiceDate: string; dueDate?: string | null; requestId: string },
+): Promise<{ jobId: string; created: boolean }> {
+  if (!/^[\w-]{8,64}$/.test(input.requestId)) throw new PermanentError("generate_request_id", "The request carries no valid request id.");
+  if (input.kind !== "draft" && input.kind !== "invoice") throw new PermanentError("generate_kind", "Choose an invoice or an invoice draft.");
+  if (!DATE.test(input.invoiceDate) || Number.isNaN(Date.parse(input.invoiceDate))) throw new PermanentError("generate_date", "The invoice date is not a date.");
+  if (input.dueDate && (!DATE.test(input.dueDate) || Number.isNaN(Date.parse(input.dueDate)))) throw new PermanentError("generate_date", "The due date is not a date.");
+  if (input.dueDate && input.dueDate < input.invoiceDate) throw new PermanentError("generate_date", "The due date cannot be before the invoice date.");
+  if (!/^\d{1,20}$/.test(input.orderId)) throw new PermanentError("order_not_found", "This order does not exist in this shop.");
+  const { id, created } = await enqueueJob(db, {
+    type: "order.generate",
+    shopDomain: input.shopDomain,
+    uniqueKey: `order.generate:${input.shopDomain}:${input.orderId}:${input.requestId}`,
+    groupKey: orderGroupKey(input.shopDomain, input.orderId),
+    payload: { orderId: input.orderId, kind: input.kind, invoiceDate: input.invoiceDate, ...(input.dueDate ? { dueDate: input.dueDate } : {}) },
+  });
+  return { jobId: id, created };
+}

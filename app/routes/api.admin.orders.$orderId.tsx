@@ -1,0 +1,64 @@
+// Backend of the admin order-page extensions (extensions/invoice-admin). The extension's fetch carries the
+// admin's ID token; authenticate.admin checks it (signature, audience = our app, expiry) and gives cors().
+//   GET   → the order's documents, the last sync-log line, the actions allowed
+//   POST  {intent: "preview", kind?}                                     → the plan, nothing posted
+//   POST  {intent: "generate", kind, invoiceDate, dueDate?, requestId}   → one job per request id
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import db from "../db.server";
+import { orderInvoiceState, previewOrderInvoice, requestGenerateInvoice } from "../admin/order-invoice.server";
+import { AppError } from "../lib/errors";
+import { logger } from "../lib/logger.server";
+import { providerForShop } from "../providers/connections.server";
+import { adminClientFor } from "../shopify/admin.server";
+import { authenticate } from "../shopify.server";
+
+const deps = { db, adminClientFor, providerFor: providerForShop(db) };
+
+const BODY = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("preview"), kind: z.enum(["draft", "invoice"]).optional() }),
+  z.object({
+    intent: z.literal("generate"),
+    kind: z.string(),
+    invoiceDate: z.string(),
+    dueDate: z.string().nullish(),
+    requestId: z.string(),
+  }),
+]);
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session, cors } = await authenticate.admin(request);
+  return answer(cors, async () => orderInvoiceState(deps, { shopDomain: session.shop, orderId: orderIdOf(params.orderId) }));
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session, cors } = await authenticate.admin(request);
+  return answer(cors, async () => {
+    const parsed = BODY.safeParse(await request.json().catch(() => null));
+    if (!parsed.success) return Response.json({ ok: false, message: "The request is not one this endpoint knows (intent: preview or generate)." }, { status: 400 });
+    const orderId = orderIdOf(params.orderId);
+    if (parsed.data.intent === "preview") return previewOrderInvoice(deps, { shopDomain: session.shop, orderId, kind: parsed.data.kind });
+    const { jobId, created } = await requestGenerateInvoice(db, { shopDomain: session.shop, orderId, ...parsed.data });
+    return { ok: true, jobId, queued: created };
+  });
+};
+
+/** The order id from the path: Shopify's gid or the number alone. */
+function orderIdOf(value: string | undefined): string {
+  return decodeURIComponent(value ?? "").replace(/^gid:\/\/shopify\/Order\//, "");
+}
+
+async function answer(cors: (response: Response) => Response, work: () => Promise<unknown>): Promise<Response> {
+  try {
+    const result = await work();
+    return cors(result instanceof Response ? result : Response.json(result));
+  } catch (error) {
+    if (error instanceof AppError && error.kind === "permanent") {
+      const status = error.code === "order_not_found" ? 404 : 400;
+      return cors(Response.json({ ok: false, message: error.merchantMessage }, { status }));
+    }
+    if (error instanceof AppError) return cors(Response.json({ ok: false, message: error.merchantMessage }, { status: 503 }));
+    logger.error({ err: error }, "admin order extension request failed");
+    return cors(Response.json({ ok: false, message: "Something went wrong; try again in a moment." }, { status: 500 }));
+  }
+}

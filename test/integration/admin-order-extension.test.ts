@@ -1,0 +1,179 @@
+// The backend of the admin order-page extensions, called as an extension calls it: a fetch with the admin's ID
+// token (signed with the app's secret, audience our app) against the real route, the Shopify Admin simulator
+// and the e-conomic simulator over HTTP, and the worker with the real handlers on a real database.
+// The environment is read once per process, so the simulator's URL is set before the app's modules load.
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { describeWithDb, resetDb, testDb } from "../helpers/db";
+import { seedEconomicShop } from "../helpers/economic-shop";
+import { EconomicSimulator } from "../simulators/economic/server";
+import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
+import type { SeedOrder } from "../simulators/shopify-admin/orders";
+
+const shopify = new ShopifyAdminSimulator();
+await shopify.start();
+process.env.SHOPIFY_ADMIN_ENDPOINT = shopify.url;
+const economic = new EconomicSimulator();
+
+const SHOP = "staff-shop.myshopify.com";
+const OTHER = "other-shop.myshopify.com";
+const { SANDBOX_API_KEY, SANDBOX_API_SECRET } = await import("../../app/lib/env.server");
+const route = await import("../../app/routes/api.admin.orders.$orderId");
+const { EmbeddedWorker } = await import("../../app/jobs/embedded-worker.server");
+const { createHandlers } = await import("../../app/jobs/handlers.server");
+const { adminClientFor } = await import("../../app/shopify/admin.server");
+const { logger } = await import("../../app/lib/logger.server");
+
+/** An ID token as the admin hands one to an extension's fetch; `change` forges, expires or re-addresses it. */
+async function idToken(shop: string, change: { secret?: string; audience?: string; expiresIn?: number } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(`https://${shop}/admin`)
+    .setAudience(change.audience ?? SANDBOX_API_KEY)
+    .setSubject("42")
+    .setIssuedAt(now - 5)
+    .setNotBefore(now - 5)
+    .setExpirationTime(now + (change.expiresIn ?? 60))
+    .setJti(randomUUID())
+    .sign(new TextEncoder().encode(change.secret ?? SANDBOX_API_SECRET));
+}
+
+async function call(orderId: string | number, init: { token: string; body?: unknown }) {
+  const request = new Request(`http://127.0.0.1:3000/api/admin/orders/${orderId}`, {
+    method: init.body === undefined ? "GET" : "POST",
+    headers: { Authorization: `Bearer ${init.token}`, Origin: "https://extensions.shopifycdn.com", "Content-Type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const args = { request, params: { orderId: String(orderId) }, context: {} };
+  try {
+    const response = init.body === undefined ? await route.loader(args) : await route.action(args);
+    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & { [key: string]: unknown } };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status, headers: thrown.headers, body: {} as Record<string, unknown> };
+    throw thrown;
+  }
+}
+
+const work = async () => {
+  const db = await testDb();
+  await new EmbeddedWorker({ db, logger, handlers: createHandlers({ db, logger, dataDir: process.env.DATA_DIR!, adminClientFor }), pollMs: 10 }).drain();
+};
+
+const ORDER: SeedOrder = {
+  taxesIncluded: true,
+  email: "buyer@example.dk",
+  billingAddress: { firstName: "Bo", lastName: "Buyer", address1: "Gade 1", city: "Aarhus", zip: "8000", countryCode: "DK" },
+  lines: [
+    { sku: "MUG", title: "Mug", quantity: 3, price: "12.49", taxRate: "0.25", discount: "2.50" },
+    { sku: "BOOK", title: "Book", quantity: 1, price: "199.00", taxRate: "0.25" },
+  ],
+  shipping: [{ title: "GLS", price: "39.00", taxRate: "0.25" }],
+};
+
+describeWithDb("the admin order extensions' backend (ID tokens, real route)", () => {
+  beforeAll(() => economic.start());
+  afterAll(async () => {
+    await Promise.all([shopify.close(), economic.close()]);
+  });
+  beforeEach(async () => {
+    await resetDb();
+    shopify.shops.clear();
+    economic.agreements.clear();
+    const db = await testDb();
+    for (const [domain, token] of [[SHOP, "shpat_staff"], [OTHER, "shpat_other"]] as const) {
+      shopify.addShop({ domain, accessToken: token, appUrl: "http://127.0.0.1:9", apiSecret: SANDBOX_API_SECRET, currency: "DKK" });
+      await db.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "x", isOnline: false, accessToken: token, scope: "write_orders,read_customers" } });
+    }
+    economic.addAgreement({ appSecretToken: "s", agreementGrantToken: "g" });
+    await seedEconomicShop(db, { shopDomain: SHOP, economicUrl: economic.url, appSecretToken: "s", agreementGrantToken: "g" });
+  });
+
+  it("previews the plan without posting anything, then one click makes that very document, once", async () => {
+    const order = shopify.addOrder(SHOP, ORDER);
+    const token = await idToken(SHOP);
+    // WHEN staff open "Generate invoice": the preview
+    const preview = await call(order.id, { token, body: { intent: "preview" } });
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(preview.body).toMatchObject({
+      kinds: ["draft", "invoice"],
+      kind: "invoice",
+      willMake: true,
+      customer: { email: "buyer@example.dk", match: "matched by e-mail, or created" },
+      // VAT-included prices on e-conomic's net document: the rates' VAT rounds once, an explicit rounding line says so
+      check: { outcome: "rounded", shopifyTotal: "272.97", documentTotal: "272.98", difference: "-0.01" },
+      totals: { gross: "272.97" },
+    });
+    expect((preview.body.lines as Array<{ description: string }>).map((l) => l.description)).toEqual(["Mug", "Mug", "Discount on Mug", "Book", "Shipping: GLS", "Rounding"]); // 34.97 over 3 mugs: 2 × 11.66 + 1 × 11.65 (net)
+    // THEN nothing reached e-conomic
+    expect(economic.agreements.get("g")!.drafts.size + economic.agreements.get("g")!.booked.size).toBe(0);
+
+    // WHEN they confirm, and the click arrives twice
+    const body = { intent: "generate", kind: "invoice", invoiceDate: "2026-12-06", dueDate: "2026-12-20", requestId: "click-0001" };
+    const [first, second] = await Promise.all([call(order.id, { token, body }), call(order.id, { token, body })]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([first.body.queued, second.body.queued].sort()).toEqual([false, true]);
+    expect((await call(order.id, { token })).body.generating).toBe(true);
+    await work();
+    // THEN one booked invoice with the chosen dates, whose lines and total are the preview's
+    const booked = [...economic.agreements.get("g")!.booked.values()];
+    expect(booked).toHaveLength(1);
+    expect(booked[0]).toMatchObject({ date: "2026-12-06", dueDate: "2026-12-20", grossAmount: 272.97 });
+    expect((booked[0].lines as Array<{ description: string }>).map((l) => l.description)).toEqual((preview.body.lines as Array<{ description: string }>).map((l) => l.description));
+    const state = await call(order.id, { token });
+    expect(state.body).toMatchObject({ hasInvoice: true, generating: false, provider: { name: "e-conomic" } });
+    expect(state.body.documents).toEqual([
+      expect.objectContaining({ kind: "invoice", state: "finalized", total: "272.97 DKK", dueDate: "2026-12-20", provider: "e-conomic", actions: expect.objectContaining({ resend: true }) }),
+    ]);
+    expect(String((state.body.documents as Array<{ pdf: string }>)[0].pdf)).toMatch(/\/documents\/.+\.pdf\?/);
+    expect(state.body.lastLog).toMatchObject({ status: "done", message: expect.stringMatching(/^Invoice \d+ booked in e-conomic for order #\d+ \(total 272\.97 DKK\)\./) });
+    // AND a second click later (a new request id) makes nothing new
+    await call(order.id, { token, body: { ...body, requestId: "click-0002" } });
+    await work();
+    expect(economic.agreements.get("g")!.booked.size).toBe(1);
+  });
+
+  it("the preview equals the document that is then made, across the plan's cases (VAT included and not, discounts, JPY, two rates)", async () => {
+    const token = await idToken(SHOP);
+    const cases: SeedOrder[] = [
+      ORDER,
+      { ...ORDER, taxesIncluded: false, lines: [{ sku: "A", title: "A", quantity: 7, price: "3.33", taxRate: "0.25", discount: "1.01" }, { sku: "B", title: "B", quantity: 1, price: "10.00", taxRate: "0" }] },
+      { ...ORDER, lines: [{ sku: "C", title: "C", quantity: 2, price: "1.01", taxRate: "0.25" }], shipping: [] },
+    ];
+    for (const [i, seed] of cases.entries()) {
+      const order = shopify.addOrder(SHOP, seed);
+      const preview = await call(order.id, { token, body: { intent: "preview" } });
+      await call(order.id, { token, body: { intent: "generate", kind: "invoice", invoiceDate: "2026-12-06", requestId: `corpus-${i}-click` } });
+      await work();
+      const state = await call(order.id, { token });
+      expect((state.body.documents as Array<{ total: string }>)[0].total).toBe(`${(preview.body.totals as { gross: string }).gross} DKK`);
+    }
+  });
+
+  it("another shop's order is not found (404); a bad request is refused in words (400)", async () => {
+    const theirs = shopify.addOrder(OTHER, ORDER);
+    const token = await idToken(SHOP);
+    const preview = await call(theirs.id, { token, body: { intent: "preview" } });
+    expect(preview).toMatchObject({ status: 404, body: { ok: false, message: "This order does not exist in this shop." } });
+    expect((await call(theirs.id, { token })).body).toMatchObject({ documents: [], hasInvoice: false });
+    const mine = shopify.addOrder(SHOP, ORDER);
+    expect(await call(mine.id, { token, body: { intent: "generate", kind: "invoice", invoiceDate: "06/12/2026", requestId: "click-0003" } })).toMatchObject({ status: 400, body: { message: "The invoice date is not a date." } });
+    expect(await call(mine.id, { token, body: { intent: "generate", kind: "invoice", invoiceDate: "2026-12-06", dueDate: "2026-12-01", requestId: "click-0004" } })).toMatchObject({ status: 400, body: { message: "The due date cannot be before the invoice date." } });
+    expect(await call(mine.id, { token, body: { intent: "delete-everything" } })).toMatchObject({ status: 400 });
+    expect(await (await testDb()).job.count()).toBe(0);
+  });
+
+  it.each([
+    ["forged (another secret)", () => idToken(SHOP, { secret: "not-the-app-secret" })],
+    ["expired", () => idToken(SHOP, { expiresIn: -120 })],
+    ["for another app (wrong audience)", () => idToken(SHOP, { audience: "someone-elses-app" })],
+    ["not a token at all", async () => "garbage.token.value"],
+  ])("a %s ID token gets 401 and nothing is queued", async (_name, token) => {
+    const order = shopify.addOrder(SHOP, ORDER);
+    const answer = await call(order.id, { token: await token(), body: { intent: "generate", kind: "invoice", invoiceDate: "2026-12-06", requestId: "click-0005" } });
+    expect(answer.status).toBe(401);
+    expect(await (await testDb()).job.count()).toBe(0);
+  });
+});

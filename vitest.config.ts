@@ -31,6 +31,17 @@ export default defineConfig({
         },
       },
       {
+        // The Shopify UI extensions (Preact, s-* elements) in @shopify/ui-extensions-tester's mock host, on jsdom.
+        esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+        test: {
+          name: "extensions",
+          include: ["extensions/**/tests/**/*.test.{ts,tsx}"],
+          environment: "jsdom",
+          // Inlined, so that the tester's import() of each target's module goes through Vite (TSX, Preact).
+          server: { deps: { inline: ["@shopify/ui-extensions-tester"] } },
+        },
+      },
+      {
         test: {
           name: "postgresql",
           include: ["test/integration/**/*.test.ts"],

@@ -1,0 +1,91 @@
+// The app's backend as the admin extensions see it (app/routes/api.admin.orders.$orderId.tsx). From an admin
+// extension, a relative fetch goes to the app's URL and carries the admin's ID token.
+
+export type DocumentRow = {
+  id: string;
+  kind: string;
+  source: string;
+  number: string | null;
+  state: string;
+  total: string | null;
+  dueDate: string | null;
+  provider: string;
+  pdf: string | null;
+  actions: { resend: boolean; cancel: boolean; extendDueDate: boolean; partActivate: boolean };
+};
+
+export type OrderState = {
+  provider: { type: string; name: string; kinds: Array<"draft" | "invoice"> } | null;
+  hasInvoice: boolean;
+  generating: boolean;
+  documents: DocumentRow[];
+  lastLog: { status: string; message: string; at: string; retry: boolean } | null;
+};
+
+export type Preview = {
+  order: { id: string; name: string; currency: string };
+  kinds: Array<"draft" | "invoice">;
+  kind: "draft" | "invoice" | null;
+  willMake: boolean;
+  reasons: string[];
+  customer: { name: string; email: string | null; match: string };
+  lines: Array<{ kind: string; productNumber: string | null; description: string; quantity: number; unitPrice: string; vatRate: string; gross: string }>;
+  vat: Array<{ rate: string; net: string; vat: string }>;
+  totals: { net: string; vat: string; gross: string };
+  check: { outcome: "equal" | "rounded" | "mismatch"; shopifyTotal: string; documentTotal: string; difference: string };
+};
+
+export type Answer<T> = { ok: true; data: T } | { ok: false; message: string };
+
+/** "gid://shopify/Order/123" (what the admin passes as data.selected) → "123". */
+export function orderIdOf(selected: Array<{ id: string }> | undefined): string | null {
+  const id = selected?.[0]?.id;
+  return id ? id.replace(/^gid:\/\/shopify\/Order\//, "") : null;
+}
+
+async function call<T>(orderId: string, init?: { body: unknown }): Promise<Answer<T>> {
+  try {
+    const response = await fetch(`/api/admin/orders/${encodeURIComponent(orderId)}`, {
+      method: init ? "POST" : "GET",
+      headers: init ? { "Content-Type": "application/json" } : undefined,
+      body: init ? JSON.stringify(init.body) : undefined,
+    });
+    const body = (await response.json().catch(() => null)) as (T & { message?: string }) | null;
+    if (!response.ok || body === null) {
+      return { ok: false, message: body?.message ?? (response.status === 401 ? "Your session has expired. Reload the page." : `Invoice Bridge answered ${response.status}. Try again in a moment.`) };
+    }
+    return { ok: true, data: body };
+  } catch {
+    return { ok: false, message: "Invoice Bridge cannot be reached right now. Try again in a moment." };
+  }
+}
+
+export const orderState = (orderId: string) => call<OrderState>(orderId);
+export const previewInvoice = (orderId: string, kind?: string) => call<Preview>(orderId, { body: { intent: "preview", ...(kind ? { kind } : {}) } });
+export const generateInvoice = (orderId: string, input: { kind: string; invoiceDate: string; dueDate: string | null; requestId: string }) =>
+  call<{ ok: true; jobId: string; queued: boolean }>(orderId, { body: { intent: "generate", ...input } });
+
+/** Waits for the generated document (or the failure that stopped it), asking every `everyMs`. */
+export async function waitForInvoice(orderId: string, options: { everyMs: number; tries: number }): Promise<Answer<DocumentRow>> {
+  for (let attempt = 0; attempt < options.tries; attempt++) {
+    const state = await orderState(orderId);
+    if (!state.ok) return state;
+    const made = state.data.documents.find((d) => (d.kind === "invoice" || d.kind === "draft") && d.source === "order" && (d.state === "finalized" || d.state === "created"));
+    if (made && !state.data.generating) return { ok: true, data: made };
+    if (!state.data.generating && state.data.lastLog && state.data.lastLog.status !== "done") return { ok: false, message: state.data.lastLog.message };
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs));
+  }
+  return { ok: false, message: "The invoice is still being made. Its result will show in the Invoice Bridge block on this page." };
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function requestId(): string {
+  return `click-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export function percent(rate: string): string {
+  return `${String(Number((Number(rate) * 100).toFixed(4)))}%`;
+}

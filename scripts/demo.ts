@@ -117,6 +117,10 @@ async function main() {
   const smtpUrl = await smtp.start({ port: Number(args["smtp-port"]) });
   Object.assign(process.env, { SMTP_URL: smtpUrl, MAIL_FROM: "Invoice Bridge Demo <invoices@invoice-bridge-demo.example>" });
 
+  step("Building the admin UI extensions (the stand-in order page hosts them)");
+  const { buildExtensions } = await import("./build-extensions");
+  await buildExtensions();
+
   step("Starting the app (sandbox mode, in-process worker)");
   const { startServer } = await import("../server");
   const server = await startServer({ port, host: "127.0.0.1" });
@@ -371,6 +375,10 @@ async function main() {
   console.log(`  Admin:          ${server.url}/sandbox/admin?shop=${SHOP}  (a stand-in for the Shopify admin: open it in a browser)`);
   console.log(`  Set-up:         ${server.url}/sandbox/admin?shop=${NEW_SHOP}  (a new shop: connect e-conomic with "Approve in e-conomic" or the token demo-agreement,`);
   console.log(`                  or InvoicExpress with account ${IX_ACCOUNT} and API key ${IX_API_KEY}; then import its past orders)`);
+  const documented = new Set((await db.document.findMany({ where: { shopDomain: SHOP }, select: { orderId: true } })).map((d) => d.orderId));
+  const uninvoiced = [...simulator.shop(SHOP).orders.values()].find((o) => !documented.has(String(o.id)) && !o.cancelledAt);
+  console.log(`  Order page:     ${server.url}/sandbox/admin/orders/${firstOrder.id}?shop=${SHOP}  (${firstOrder.name}: its invoice in the Invoice Bridge block)`);
+  if (uninvoiced) console.log(`                  ${server.url}/sandbox/admin/orders/${uninvoiced.id}?shop=${SHOP}  (${uninvoiced.name}: no invoice yet; More actions → Generate invoice)`);
   console.log(`  Shopify:        ${simulatorUrl} (control API: README, "Testing"; shops ${shops.join(", ")})`);
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);

@@ -7,7 +7,8 @@ import { requestResend } from "../mail/request-resend.server";
 import { authenticate } from "../shopify.server";
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  // From the admin order block too (an extension's fetch, cross-origin in the real admin): answers carry CORS.
+  const { session, cors } = await authenticate.admin(request);
   const form = await request.formData();
   const to = form.get("to");
   try {
@@ -17,9 +18,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       requestId: String(form.get("requestId") ?? ""),
       to: typeof to === "string" && to.trim() ? to.trim() : undefined,
     });
-    return Response.json({ ok: true, queued: created });
+    return cors(Response.json({ ok: true, queued: created }));
   } catch (error) {
-    if (error instanceof AppError) return Response.json({ ok: false, message: error.merchantMessage }, { status: error.code === "document_not_found" ? 404 : 400 });
+    if (error instanceof AppError) return cors(Response.json({ ok: false, message: error.merchantMessage }, { status: error.code === "document_not_found" ? 404 : 400 }));
     throw error;
   }
 };

@@ -1,0 +1,24 @@
+// One admin UI extension in its frame, as the admin hosts it: the host script, then the target's module, whose
+// default export renders into the body (or, for should-render, answers {display}, which goes to the page).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { isShopDomain, sandboxOnly } from "../sandbox/admin-frame.server";
+import { isHostedTarget } from "../sandbox/extension-host.server";
+
+export const loader = ({ request }: LoaderFunctionArgs) => {
+  const refused = sandboxOnly();
+  if (refused) return refused;
+  const url = new URL(request.url);
+  const shop = url.searchParams.get("shop");
+  const order = url.searchParams.get("order") ?? "";
+  const target = url.searchParams.get("target");
+  if (!isShopDomain(shop) || !/^\d{1,20}$/.test(order) || !isHostedTarget(target)) return new Response("Needs ?shop=, ?order= and a known ?target=.", { status: 400 });
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${target}</title>
+<script src="/sandbox/extension-host.js"></script></head>
+<body><script type="module">
+  const module = await import("/sandbox/extensions/${target}.js");
+  const output = await module.default();
+  parent.postMessage({ type: "ib-extension-ready", target: ${JSON.stringify(target)}, output: output ?? null }, location.origin);
+</script></body></html>`;
+  return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+};

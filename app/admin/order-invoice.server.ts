@@ -12,18 +12,10 @@ import { planDocument } from "../invoicing/plan";
 import { decide } from "../invoicing/rules";
 import { planOptionsFor, readShopSettings } from "../invoicing/settings";
 import { fetchOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
-import type { DocumentKind } from "../providers/provider";
+import type { DocumentKind, ProviderType } from "../providers/provider";
+import { NAMES } from "../providers/registry";
 
 export type OrderInvoiceDeps = Pick<SyncOrderDeps, "db" | "adminClientFor" | "providerFor"> & { now?: () => Date };
-
-const PROVIDER_NAMES: Record<string, string> = {
-  economic: "e-conomic",
-  visma: "Visma eAccounting",
-  invoicexpress: "InvoicExpress",
-  intact: "Intact iQ",
-  collector: "Collector",
-  shop: "Own invoice",
-};
 
 /** The kinds staff may choose on the order page: the ones the accounting system makes that are invoices. */
 function staffKinds(kinds: DocumentKind[] | undefined): Array<"draft" | "invoice"> {
@@ -53,7 +45,7 @@ export async function orderInvoiceState(deps: Pick<OrderInvoiceDeps, "db" | "pro
       state: d.state,
       total: d.totalMinor === null || !d.currency ? null : `${formatMinor(d.totalMinor, d.currency)} ${d.currency}`,
       dueDate: d.dueDate?.toISOString().slice(0, 10) ?? null,
-      provider: PROVIDER_NAMES[d.providerType] ?? d.providerType,
+      provider: NAMES[d.providerType as ProviderType] ?? d.providerType,
       pdf: d.state === "finalized" && d.pdfPath ? signPdfLink({ documentId: d.id, audience: "admin" }) : null,
       actions: {
         resend: d.state === "finalized" && d.kind === "invoice",

@@ -25,7 +25,7 @@
 //   amounts, booked to the product number set for that title. A title with no product number stops the
 //   document with a message; it never falls back to a default.
 import { PermanentError } from "../lib/errors";
-import { addRatios, divideRounded, formatMinor, ratioToString, type Ratio } from "../lib/money";
+import { addRatios, divideRounded, formatMinor, ratePercent, ratioToString, type Ratio } from "../lib/money";
 import type { NormalizedOrder, TaxLine } from "./order";
 
 export type PriceBasis = "net" | "gross";
@@ -305,13 +305,8 @@ function taxesByTitle(order: NormalizedOrder, productNumbers: Record<string, str
   return [...byTitle.entries()].map(([title, { amount, rates }]) => ({
     productNumber: numbers.get(title.trim().toLowerCase())!,
     amount,
-    description: rates.size === 1 ? `${title} (${percentOf([...rates][0])}%)` : title,
+    description: rates.size === 1 ? `${title} (${ratePercent([...rates][0])}%)` : title,
   }));
-}
-
-/** "0.0725" → "7.25", for a line's description only. */
-function percentOf(rate: string): string {
-  return String(Number((Number(rate) * 100).toFixed(6)));
 }
 
 function rateOf(taxes: TaxLine[]): Ratio {

@@ -32,6 +32,15 @@ export type HandlerDeps = {
 
 export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
   const { db } = deps;
+  // What every order sync gets: the order events, a staff member's Generate invoice, the historical import.
+  const syncDeps = {
+    db,
+    logger: deps.logger,
+    adminClientFor: deps.adminClientFor,
+    providerFor: deps.providerFor ?? providerForShop(db),
+    dataDir: deps.dataDir,
+    enqueue: (spec: JobSpec) => enqueueJob(db, spec),
+  };
 
   async function deliveryOf({ job }: JobContext) {
     const deliveryId = String(job.payload.deliveryId ?? "");
@@ -62,14 +71,6 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
         });
         return;
       }
-      const syncDeps = {
-        db,
-        logger: deps.logger,
-        adminClientFor: deps.adminClientFor,
-        providerFor: deps.providerFor ?? providerForShop(db),
-        dataDir: deps.dataDir,
-        enqueue: (spec: JobSpec) => enqueueJob(db, spec),
-      };
       if (orderId && delivery.topic === "REFUNDS_CREATE" && payload.id !== undefined) {
         await syncRefund({ shopDomain: job.shopDomain, orderId, refundId: String(payload.id), jobId: job.id, deliveryId: delivery.id }, syncDeps);
         return;
@@ -170,26 +171,11 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
           deliveryId: null,
           request: { by: "staff", kind: payload.kind, invoiceDate: payload.invoiceDate, dueDate: payload.dueDate },
         },
-        {
-          db,
-          logger: deps.logger,
-          adminClientFor: deps.adminClientFor,
-          providerFor: deps.providerFor ?? providerForShop(db),
-          dataDir: deps.dataDir,
-          enqueue: (spec: JobSpec) => enqueueJob(db, spec),
-        },
+        syncDeps,
       );
     },
 
-    "import.order": (context) =>
-      importOrder(context, {
-        db,
-        logger: deps.logger,
-        adminClientFor: deps.adminClientFor,
-        providerFor: deps.providerFor ?? providerForShop(db),
-        dataDir: deps.dataDir,
-        enqueue: (spec: JobSpec) => enqueueJob(db, spec),
-      }),
+    "import.order": (context) => importOrder(context, syncDeps),
 
     "compliance.shop-redact": async ({ job }) => {
       const counts = await redactShop(db, job.shopDomain, deps.dataDir);

@@ -63,6 +63,11 @@ export function ratioToString(ratio: Ratio): string {
   return fraction ? `${whole}.${fraction}` : whole.toString();
 }
 
+/** "0.0725" → "7.25": a rate as a percentage, for words (never for arithmetic). */
+export function ratePercent(rate: string): string {
+  return String(Number((Number(rate) * 100).toFixed(6)));
+}
+
 export function addRatios(a: Ratio, b: Ratio): Ratio {
   return { num: a.num * b.den + b.num * a.den, den: a.den * b.den };
 }

@@ -9,6 +9,7 @@ import { createHandlers } from "../../app/jobs/handlers.server";
 import { encryptSecret, parseKey } from "../../app/lib/crypto.server";
 import { env, SANDBOX_API_SECRET } from "../../app/lib/env.server";
 import { logger } from "../../app/lib/logger.server";
+import { addRatios, parseRatio, ratePercent, ratioToString } from "../../app/lib/money";
 import { httpAdminClient } from "../../app/shopify/admin-client.server";
 import { EconomicSimulator } from "../simulators/economic/server";
 import { InvoicExpressSimulator } from "../simulators/invoicexpress/server";
@@ -261,22 +262,9 @@ export function summaryLine(file: string, r: ReplayResult): string {
   return `${r.ok ? "ok  " : "FAIL"} ${file}: ${r.orderName} ${r.currency} Shopify ${r.shopify.total}, ${providerName(r.provider)} ${doc}${r.difference && r.difference !== fixed(0, r.currency) ? ` (difference ${r.difference})` : ""}${r.rounding ? ` (rounding line ${r.rounding})` : ""}${words}`;
 }
 
+/** A line's rates added exactly, as the document plan adds them (0.06 + 0.0025 + 0.0325 → "0.095"). */
 function combinedRate(rates: number[]): string {
-  // Rates as decimal strings, added exactly: 0.06 + 0.0025 + 0.0325 → "0.095".
-  const scaled = rates.map((r) => String(r)).map((r) => {
-    const [whole, fraction = ""] = r.split(".");
-    return { value: BigInt(whole + fraction), digits: fraction.length };
-  });
-  const digits = Math.max(0, ...scaled.map((s) => s.digits));
-  const sum = scaled.reduce((acc, s) => acc + s.value * 10n ** BigInt(digits - s.digits), 0n);
-  if (sum === 0n) return "0";
-  const text = sum.toString().padStart(digits + 1, "0");
-  const result = `${text.slice(0, text.length - digits)}.${text.slice(text.length - digits)}`.replace(/\.?0+$/, "");
-  return result;
-}
-
-function ratePercent(rate: string): string {
-  return String(Number((Number(rate) * 100).toFixed(6)));
+  return ratioToString(rates.map(parseRatio).reduce(addRatios, { num: 0n, den: 1n }));
 }
 
 function fixed(value: number, currency: string): string {

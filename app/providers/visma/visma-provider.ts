@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { downloadPdf } from "../pdf-download";
 import { z } from "zod";
 import { PermanentError } from "../../lib/errors";
-import { currencyExponent, formatMinor, ratioToString, toMinor } from "../../lib/money";
+import { currencyExponent, formatMinor, ratePercent, ratioToString, toMinor } from "../../lib/money";
 import type { PriceBasis } from "../../invoicing/plan";
 import {
   productKey,
@@ -58,10 +58,6 @@ export function odataString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-function percent(vatRate: string): string {
-  return String(Number((Number(vatRate) * 100).toFixed(4)));
-}
-
 const page = <T extends z.ZodTypeAny>(item: T) => z.object({ Data: z.array(item) });
 const customerRow = z.object({ Id: z.string(), EmailAddress: z.string().nullish(), CurrencyCode: z.string().nullish(), IsPrivatePerson: z.boolean().nullish() });
 const articleRow = z.object({ Id: z.string(), Number: z.string() });
@@ -94,7 +90,7 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
     if (!coding) {
       throw new PermanentError(
         "visma_coding_missing",
-        `No Visma article coding is set for VAT ${percent(vatRate)}%, so an article with that VAT cannot be created. Choose one in the app's Visma settings, then press Retry.`,
+        `No Visma article coding is set for VAT ${ratePercent(vatRate)}%, so an article with that VAT cannot be created. Choose one in the app's Visma settings, then press Retry.`,
       );
     }
     return coding;
@@ -237,8 +233,8 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
         if (matches.has(key)) continue;
         if (line.kind === "service" && line.sku) {
           // Services are ours to name, and one per VAT rate, since the coding carries the VAT.
-          const number = articleNumberFor(`${line.sku}-${percent(line.vatRate)}`);
-          const id = (await findArticle(number)) ?? (await createArticle(number, `${line.description} (VAT ${percent(line.vatRate)}%)`, line.vatRate)).id;
+          const number = articleNumberFor(`${line.sku}-${ratePercent(line.vatRate)}`);
+          const id = (await findArticle(number)) ?? (await createArticle(number, `${line.description} (VAT ${ratePercent(line.vatRate)}%)`, line.vatRate)).id;
           matches.set(key, { productNumber: id, created: false });
           continue;
         }

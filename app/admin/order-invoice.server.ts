@@ -6,7 +6,9 @@ import { signPdfLink } from "../documents/pdf-links.server";
 import { enqueueJob } from "../jobs/enqueue.server";
 import { orderGroupKey } from "../jobs/queue";
 import { PermanentError } from "../lib/errors";
+import { env } from "../lib/env.server";
 import { formatMinor, ratioToString } from "../lib/money";
+import { retryJob } from "../jobs/retry.server";
 import { orderFromAdminApi } from "../invoicing/order";
 import { planDocument } from "../invoicing/plan";
 import { decide } from "../invoicing/rules";
@@ -22,38 +24,53 @@ function staffKinds(kinds: DocumentKind[] | undefined): Array<"draft" | "invoice
   return (kinds ?? ["draft", "invoice"]).filter((k): k is "draft" | "invoice" => k === "draft" || k === "invoice");
 }
 
+/** A link the admin may open from an extension (a new tab, the print dialog): absolute, on the app's URL. */
+function appLink(path: string): string {
+  return new URL(path, env().SHOPIFY_APP_URL).toString();
+}
+
 /** The order block: every document of the order, the last sync-log line, and what staff can do. */
 export async function orderInvoiceState(deps: Pick<OrderInvoiceDeps, "db" | "providerFor">, input: { shopDomain: string; orderId: string }) {
   const { db } = deps;
   const [documents, lastLog, pending, connection] = await Promise.all([
     db.document.findMany({ where: { shopDomain: input.shopDomain, orderId: input.orderId }, orderBy: { createdAt: "asc" } }),
     db.syncLogEntry.findFirst({ where: { shopDomain: input.shopDomain, orderId: input.orderId }, orderBy: { createdAt: "desc" } }),
-    db.job.findFirst({ where: { shopDomain: input.shopDomain, type: "order.generate", status: { in: ["queued", "running"] }, uniqueKey: { startsWith: `order.generate:${input.shopDomain}:${input.orderId}:` } } }),
+    db.job.findMany({ where: { shopDomain: input.shopDomain, groupKey: orderGroupKey(input.shopDomain, input.orderId), status: { in: ["queued", "running"] } }, select: { type: true, payload: true } }),
     deps.providerFor(input.shopDomain).catch(() => null),
   ]);
-  const lifecycle = connection?.provider.capabilities.lifecycle;
+  const provider = connection?.provider;
+  const lifecycle = provider?.capabilities.lifecycle;
   const hasInvoice = documents.some((d) => d.kind === "invoice" && d.source === "order" && ["created", "finalized"].includes(d.state));
+  const hasCredit = documents.some((d) => d.kind === "creditNote" && d.state !== "failed");
+  const working = new Set(pending.filter((j) => j.type.startsWith("document.")).map((j) => String((JSON.parse(j.payload) as { documentId?: unknown }).documentId)));
   return {
-    provider: connection ? { type: connection.type, name: connection.name, kinds: staffKinds(connection.provider.capabilities.documentKinds) } : null,
+    provider: connection && provider ? { type: connection.type, name: connection.name, kinds: staffKinds(provider.capabilities.documentKinds) } : null,
     hasInvoice,
-    generating: pending !== null,
-    documents: documents.map((d) => ({
-      id: d.id,
-      kind: d.kind,
-      source: d.source,
-      number: d.number,
-      state: d.state,
-      total: d.totalMinor === null || !d.currency ? null : `${formatMinor(d.totalMinor, d.currency)} ${d.currency}`,
-      dueDate: d.dueDate?.toISOString().slice(0, 10) ?? null,
-      provider: NAMES[d.providerType as ProviderType] ?? d.providerType,
-      pdf: d.state === "finalized" && d.pdfPath ? signPdfLink({ documentId: d.id, audience: "admin" }) : null,
-      actions: {
-        resend: d.state === "finalized" && d.kind === "invoice",
-        cancel: d.state === "finalized" && d.kind === "invoice" && Boolean(lifecycle?.cancel),
-        extendDueDate: d.state === "finalized" && Boolean(lifecycle?.extendDueDate),
-        partActivate: d.state === "created" && Boolean(lifecycle?.partActivate),
-      },
-    })),
+    generating: pending.some((j) => j.type === "order.generate"),
+    documents: documents.map((d) => {
+      const here = connection?.type === d.providerType;
+      const booked = d.state === "finalized" && d.providerRef !== null;
+      return {
+        id: d.id,
+        kind: d.kind,
+        source: d.source,
+        number: d.number,
+        state: d.state,
+        total: d.totalMinor === null || !d.currency ? null : `${formatMinor(d.totalMinor, d.currency)} ${d.currency}`,
+        dueDate: d.dueDate?.toISOString().slice(0, 10) ?? null,
+        provider: NAMES[d.providerType as ProviderType] ?? d.providerType,
+        pdf: d.state === "finalized" && d.pdfPath ? appLink(signPdfLink({ documentId: d.id, audience: "admin" })) : null,
+        working: working.has(d.id),
+        actions: {
+          resend: booked && d.kind === "invoice",
+          // The whole invoice taken back: the system's own cancel where it has one, else a credit note in full;
+          // not once refunds have credited part of it (that would credit them twice).
+          takeBack: here && booked && d.kind === "invoice" && d.source === "order" && !hasCredit ? (provider?.cancelDocument && lifecycle?.cancel ? "cancel" : "credit") : null,
+          extendDueDate: here && booked && Boolean(provider?.extendDueDate && lifecycle?.extendDueDate),
+          partActivate: here && d.state === "created" && d.providerRef !== null && Boolean(provider?.partActivateDocument && lifecycle?.partActivate),
+        },
+      };
+    }),
     lastLog: lastLog ? { status: lastLog.status, message: lastLog.message, at: lastLog.createdAt.toISOString(), retry: lastLog.status === "failed" && lastLog.jobId !== null } : null,
   };
 }
@@ -137,4 +154,37 @@ export async function requestGenerateInvoice(
     payload: { orderId: input.orderId, kind: input.kind, invoiceDate: input.invoiceDate, ...(input.dueDate ? { dueDate: input.dueDate } : {}) },
   });
   return { jobId: id, created };
+}
+
+/** Retry: the order's failed tasks run again. */
+export async function retryOrder(db: Db, input: { shopDomain: string; orderId: string }): Promise<{ queued: number }> {
+  const failed = await db.job.findMany({ where: { shopDomain: input.shopDomain, groupKey: orderGroupKey(input.shopDomain, input.orderId), status: "failed" }, select: { id: true } });
+  let queued = 0;
+  for (const job of failed) if ((await retryJob(db, { shopDomain: input.shopDomain, jobId: job.id })) === "queued") queued += 1;
+  return { queued };
+}
+
+export type DocumentAction = { action: "credit" } | { action: "extendDueDate"; dueDate: string } | { action: "partActivate" };
+
+/**
+ * A staff action on one document of the order, queued as a job of the order. Credit or cancel is once per
+ * document, however often it is asked for; a due-date change or a part-activation once per click.
+ */
+export async function requestDocumentAction(db: Db, input: { shopDomain: string; orderId: string; documentId: string; requestId: string } & DocumentAction) {
+  if (!/^[\w-]{8,64}$/.test(input.requestId)) throw new PermanentError("generate_request_id", "The request carries no valid request id.");
+  const document = await db.document.findFirst({ where: { id: input.documentId, shopDomain: input.shopDomain, orderId: input.orderId } });
+  // Another shop's document, or another order's, is answered like a missing one.
+  if (!document) throw new PermanentError("document_not_found", "This document does not exist on this order.");
+  const base = { shopDomain: input.shopDomain, groupKey: orderGroupKey(input.shopDomain, input.orderId) };
+  const payload = { orderId: input.orderId, documentId: document.id };
+  if (input.action === "credit") {
+    return enqueueJob(db, { ...base, type: "document.credit", uniqueKey: `document.credit:${input.shopDomain}:${document.id}`, payload });
+  }
+  if (input.action === "extendDueDate") {
+    if (!DATE.test(input.dueDate) || Number.isNaN(Date.parse(input.dueDate))) throw new PermanentError("generate_date", "The new due date is not a date.");
+    const current = document.dueDate?.toISOString().slice(0, 10);
+    if (current && input.dueDate <= current) throw new PermanentError("due_date_not_later", `The new due date must be after the current one (${current}).`);
+    return enqueueJob(db, { ...base, type: "document.extend-due-date", uniqueKey: `document.extend-due-date:${input.shopDomain}:${document.id}:${input.requestId}`, payload: { ...payload, dueDate: input.dueDate } });
+  }
+  return enqueueJob(db, { ...base, type: "document.part-activate", uniqueKey: `document.part-activate:${input.shopDomain}:${document.id}:${input.requestId}`, payload });
 }

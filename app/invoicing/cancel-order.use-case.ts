@@ -49,18 +49,39 @@ export async function cancelOrder(
     return;
   }
 
+  await takeBackInvoice({ shopDomain: input.shopDomain, order, settings: input.settings, invoice: { ...invoice, providerRef: invoice.providerRef }, because: `Order ${order.name} was cancelled`, log }, deps);
+}
+
+/**
+ * Takes a booked invoice back once: by the accounting system's own cancel where it has one, otherwise by a
+ * credit note for the whole invoice (source "cancellation", so that it is made once, whoever asks). `because`
+ * opens each log line ("Order #1001 was cancelled", "At a staff member's request").
+ */
+export async function takeBackInvoice(
+  input: {
+    shopDomain: string;
+    order: NormalizedOrder;
+    settings: ShopSettings;
+    invoice: { id: string; providerType: string; providerRef: string; number: string | null; totalMinor: bigint | null };
+    because: string;
+    log: (status: "done" | "skipped" | "info", message: string, documentId?: string) => Promise<unknown>;
+  },
+  deps: SyncOrderDeps,
+): Promise<void> {
+  const { db } = deps;
+  const { order, invoice, because, log } = input;
   const connection = await deps.providerFor(input.shopDomain);
   if (!connection || connection.type !== invoice.providerType) {
-    await log("skipped", `Order ${order.name} was cancelled after invoice ${invoice.number}, which is in ${invoice.providerType}, no longer connected. Credit it there by hand.`);
+    await log("skipped", `${because}, but invoice ${invoice.number} is in ${invoice.providerType}, which is no longer connected. Credit it there by hand.`);
     return;
   }
   const provider = connection.provider;
   const invoiceRef: DocumentRef = { providerRef: invoice.providerRef, number: invoice.number, state: "booked", totalMinor: invoice.totalMinor };
   const pause = pausingConnectionOnAuth(db, connection.connectionId);
   if (provider.cancelDocument && provider.capabilities.lifecycle.cancel) {
-    await provider.cancelDocument({ document: invoiceRef, reason: `Order ${order.name} was cancelled in Shopify.` }).catch(pause);
+    await provider.cancelDocument({ document: invoiceRef, reason: `${because}.` }).catch(pause);
     await db.document.update({ where: { id: invoice.id }, data: { state: "cancelled" } });
-    await log("done", `Order ${order.name} was cancelled: invoice ${invoice.number} cancelled in ${connection.name}.`, invoice.id);
+    await log("done", `${because}: invoice ${invoice.number} cancelled in ${connection.name}.`, invoice.id);
     return;
   }
   const plan = planDocument(order, planOptionsFor(input.settings, provider, order));
@@ -81,8 +102,8 @@ export async function cancelOrder(
   await log(
     "done",
     outcome.alreadyDone
-      ? `Order ${order.name} was cancelled; credit note ${outcome.document.number} already credits invoice ${invoice.number}.`
-      : `Order ${order.name} was cancelled: credit note ${outcome.document.number} booked in ${connection.name} (${total}), crediting invoice ${invoice.number} in full.`,
+      ? `${because}; credit note ${outcome.document.number} already credits invoice ${invoice.number} in full.`
+      : `${because}: credit note ${outcome.document.number} booked in ${connection.name} (${total}), crediting invoice ${invoice.number} in full.`,
     outcome.documentId,
   );
 }

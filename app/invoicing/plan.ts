@@ -26,9 +26,11 @@
 //   document with a message; it never falls back to a default.
 import { PermanentError } from "../lib/errors";
 import { addRatios, divideRounded, formatMinor, ratePercent, ratioToString, type Ratio } from "../lib/money";
+import type { DocumentPlan, PlanLine, PriceBasis, TotalsCheck } from "../providers/provider";
 import type { NormalizedOrder, TaxLine } from "./order";
 
-export type PriceBasis = "net" | "gross";
+// The plan's types are the provider port's (app/providers/provider.ts): what a provider is given.
+export type { DocumentPlan, PlanLine, PriceBasis, TotalsCheck };
 
 export type PlanOptions = {
   priceBasis: PriceBasis;
@@ -57,38 +59,6 @@ export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, "priceBasis"> = {
   dutiesProductNumber: "DUTIES",
   roundingProductNumber: "ROUNDING",
   roundingToleranceMinor: 2n,
-};
-
-export type PlanLine = {
-  kind: "product" | "discount" | "shipping" | "shipping-discount" | "tip" | "duties" | "adjustment" | "sales-tax" | "rounding";
-  /** The order line it comes from, when it does. */
-  lineId: string | null;
-  sku: string | null;
-  productNumber: string | null;
-  description: string;
-  quantity: number;
-  /** Per unit, in the plan's price basis. */
-  unitPrice: bigint;
-  vatRate: Ratio;
-  /** Totals of the line: net, its own VAT rounded alone (for display; the document's VAT is per rate), gross. */
-  net: bigint;
-  vat: bigint;
-  gross: bigint;
-};
-
-export type TotalsCheck =
-  | { outcome: "equal"; shopifyTotal: bigint; documentTotal: bigint; difference: 0n }
-  | { outcome: "rounded"; shopifyTotal: bigint; documentTotal: bigint; difference: bigint }
-  | { outcome: "mismatch"; shopifyTotal: bigint; documentTotal: bigint; difference: bigint; message: string };
-
-export type DocumentPlan = {
-  currency: string;
-  priceBasis: PriceBasis;
-  lines: PlanLine[];
-  vatBreakdown: Array<{ rate: string; net: bigint; vat: bigint }>;
-  totals: { net: bigint; vat: bigint; gross: bigint };
-  giftCardPaid: bigint | null;
-  check: TotalsCheck;
 };
 
 const ZERO: Ratio = { num: 0n, den: 1n };

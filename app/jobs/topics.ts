@@ -11,6 +11,10 @@ export const JOB_TYPES = [
   "document.email",
   // A staff member's "Generate invoice" on the order page (one job per click).
   "order.generate",
+  // Staff actions on a document from the order page's block: credit or cancel, extend the due date, part-activate.
+  "document.credit",
+  "document.extend-due-date",
+  "document.part-activate",
   // The historical import (app/import/): one job lists a page of orders, one job per order syncs it.
   "import.page",
   "import.order",

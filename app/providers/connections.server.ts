@@ -8,7 +8,6 @@ import { AuthError } from "../lib/errors";
 import type { CredentialStore, MissingProductPolicy, ProviderRuntime } from "./provider";
 import { createProvider, NAMES } from "./registry";
 import { paceFor, VISMA_REQUESTS_PER_SECOND } from "./pacing.server";
-import { readShopSettings } from "../invoicing/settings";
 
 /** Compare-and-set over the connection's encrypted credentials: a refresh never overwrites a newer save. */
 export function connectionCredentialStore(db: Db, connectionId: string): CredentialStore<unknown> {
@@ -59,7 +58,7 @@ export function providerForShop(db: Db) {
     const credentials = JSON.parse(decryptSecret(connection.encryptedCredentials, parseKey(env().ENCRYPTION_KEY)));
     // The rules page's policy; a connection saved before the policy moved there keeps its own.
     const shop = await db.shop.findUnique({ where: { shopDomain }, select: { settings: true } });
-    const policy = readShopSettings(shop?.settings).missingProducts ?? settings.missingProducts;
+    const policy = missingProductsPolicy(shop?.settings) ?? settings.missingProducts;
     return {
       provider: createProvider({ type: connection.providerType, credentials, settings, runtime: runtimeFor(db, connection) }),
       type: connection.providerType,
@@ -69,4 +68,13 @@ export function providerForShop(db: Db) {
       settings,
     };
   };
+}
+
+/** The rules page's missing-product policy in the shop's settings (app/invoicing/settings.ts writes it), if set. */
+function missingProductsPolicy(shopSettings: string | undefined): unknown {
+  try {
+    return (JSON.parse(shopSettings ?? "{}") as { missingProducts?: unknown }).missingProducts;
+  } catch {
+    return undefined;
+  }
 }

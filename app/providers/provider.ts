@@ -3,7 +3,44 @@
 // errors of app/lib/errors.ts (permanent, retryable, auth), classified once, inside the provider.
 import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
-import type { DocumentPlan, PriceBasis } from "../invoicing/plan";
+import type { Ratio } from "../lib/money";
+
+/** Whether a document's prices include VAT (gross) or not (net), as the accounting system takes them. */
+export type PriceBasis = "net" | "gross";
+
+// The document plan (made by app/invoicing/plan.ts from the order): provider-neutral lines whose total is
+// checked against Shopify's total to the minor unit. It is what createDocument is given.
+export type PlanLine = {
+  kind: "product" | "discount" | "shipping" | "shipping-discount" | "tip" | "duties" | "adjustment" | "sales-tax" | "rounding";
+  /** The order line it comes from, when it does. */
+  lineId: string | null;
+  sku: string | null;
+  productNumber: string | null;
+  description: string;
+  quantity: number;
+  /** Per unit, in the plan's price basis. */
+  unitPrice: bigint;
+  vatRate: Ratio;
+  /** Totals of the line: net, its own VAT rounded alone (for display; the document's VAT is per rate), gross. */
+  net: bigint;
+  vat: bigint;
+  gross: bigint;
+};
+
+export type TotalsCheck =
+  | { outcome: "equal"; shopifyTotal: bigint; documentTotal: bigint; difference: 0n }
+  | { outcome: "rounded"; shopifyTotal: bigint; documentTotal: bigint; difference: bigint }
+  | { outcome: "mismatch"; shopifyTotal: bigint; documentTotal: bigint; difference: bigint; message: string };
+
+export type DocumentPlan = {
+  currency: string;
+  priceBasis: PriceBasis;
+  lines: PlanLine[];
+  vatBreakdown: Array<{ rate: string; net: bigint; vat: bigint }>;
+  totals: { net: bigint; vat: bigint; gross: bigint };
+  giftCardPaid: bigint | null;
+  check: TotalsCheck;
+};
 
 export type ProviderType = "economic" | "visma" | "invoicexpress" | "intact" | "collector" | "shop";
 
@@ -20,6 +57,11 @@ export type Capabilities = {
   /** Whether a document may carry negative lines (discounts, rounding); where not, discounts are folded into prices. */
   negativeLines: boolean;
   lifecycle: { send: boolean; extendDueDate: boolean; cancel: boolean; partActivate: boolean; replace: boolean };
+  /**
+   * Whether a document takes a due date of its own when it is made (createDocument's dates.dueDate). Where
+   * not (Visma: the customer's terms of payment decide), staff are told so instead of picking a date.
+   */
+  staffDueDate: boolean;
   listCustomerInvoices: boolean;
 };
 
@@ -96,6 +138,9 @@ export function shortReference(idempotencyKey: string): string {
   return `Shopify ${orderId.slice(0, 24)} ${hash}`;
 }
 
+/** The units of one order line shipped so far, as a provider that activates per article needs them. */
+export type ShippedUnits = { lineId: string; sku: string | null; description: string; quantity: number };
+
 export type SendInput = { document: DocumentRef; to: string; subject: string; body: string };
 
 export interface AccountingProvider {
@@ -139,4 +184,11 @@ export interface AccountingProvider {
   cancelDocument?(input: { document: DocumentRef; reason: string }): Promise<void>;
   /** Has the accounting system e-mail the finalized document (capabilities.lifecycle.send). */
   sendDocument?(input: SendInput): Promise<void>;
+  /** Moves a finalized document's due date to a later day, YYYY-MM-DD (capabilities.lifecycle.extendDueDate). */
+  extendDueDate?(input: { document: DocumentRef; dueDate: string }): Promise<DocumentRef>;
+  /**
+   * Activates the part of a preliminary document that has shipped (capabilities.lifecycle.partActivate):
+   * `shipped` is every unit shipped so far, per order line; the provider activates what it has not yet.
+   */
+  partActivateDocument?(input: { document: DocumentRef; shipped: ShippedUnits[] }): Promise<DocumentRef>;
 }

@@ -3,10 +3,13 @@
 //   GET   → the order's documents, the last sync-log line, the actions allowed
 //   POST  {intent: "preview", kind?}                                     → the plan, nothing posted
 //   POST  {intent: "generate", kind, invoiceDate, dueDate?, requestId}   → one job per request id
+//   POST  {intent: "retry"}                                              → the order's failed tasks again
+//   POST  {intent: "credit" | "partActivate", documentId, requestId}     → a job of the order
+//   POST  {intent: "extendDueDate", documentId, dueDate, requestId}      → a job of the order
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import db from "../db.server";
-import { orderInvoiceState, previewOrderInvoice, requestGenerateInvoice } from "../admin/order-invoice.server";
+import { orderInvoiceState, previewOrderInvoice, requestDocumentAction, requestGenerateInvoice, retryOrder } from "../admin/order-invoice.server";
 import { AppError } from "../lib/errors";
 import { logger } from "../lib/logger.server";
 import { providerForShop } from "../providers/connections.server";
@@ -24,6 +27,10 @@ const BODY = z.discriminatedUnion("intent", [
     dueDate: z.string().nullish(),
     requestId: z.string(),
   }),
+  z.object({ intent: z.literal("retry") }),
+  z.object({ intent: z.literal("credit"), documentId: z.string(), requestId: z.string() }),
+  z.object({ intent: z.literal("partActivate"), documentId: z.string(), requestId: z.string() }),
+  z.object({ intent: z.literal("extendDueDate"), documentId: z.string(), dueDate: z.string(), requestId: z.string() }),
 ]);
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -35,11 +42,28 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, cors } = await authenticate.admin(request);
   return answer(cors, async () => {
     const parsed = BODY.safeParse(await request.json().catch(() => null));
-    if (!parsed.success) return Response.json({ ok: false, message: "The request is not one this endpoint knows (intent: preview or generate)." }, { status: 400 });
+    if (!parsed.success) {
+      return Response.json({ ok: false, message: "The request is not one this endpoint knows (intent: preview, generate, retry, credit, extendDueDate or partActivate)." }, { status: 400 });
+    }
+    const body = parsed.data;
+    const shopDomain = session.shop;
     const orderId = orderIdOf(params.orderId);
-    if (parsed.data.intent === "preview") return previewOrderInvoice(deps, { shopDomain: session.shop, orderId, kind: parsed.data.kind });
-    const { jobId, created } = await requestGenerateInvoice(db, { shopDomain: session.shop, orderId, ...parsed.data });
-    return { ok: true, jobId, queued: created };
+    switch (body.intent) {
+      case "preview":
+        return previewOrderInvoice(deps, { shopDomain, orderId, kind: body.kind });
+      case "generate": {
+        const { jobId, created } = await requestGenerateInvoice(db, { shopDomain, orderId, ...body });
+        return { ok: true, jobId, queued: created };
+      }
+      case "retry":
+        return { ok: true, ...(await retryOrder(db, { shopDomain, orderId })) };
+      case "credit":
+      case "partActivate":
+      case "extendDueDate": {
+        const { id, created } = await requestDocumentAction(db, { shopDomain, orderId, ...(body.intent === "extendDueDate" ? { ...body, action: "extendDueDate" } : { ...body, action: body.intent }) });
+        return { ok: true, jobId: id, queued: created };
+      }
+    }
   });
 };
 
@@ -54,7 +78,7 @@ async function answer(cors: (response: Response) => Response, work: () => Promis
     return cors(result instanceof Response ? result : Response.json(result));
   } catch (error) {
     if (error instanceof AppError && error.kind === "permanent") {
-      const status = error.code === "order_not_found" ? 404 : 400;
+      const status = error.code === "order_not_found" || error.code === "document_not_found" ? 404 : 400;
       return cors(Response.json({ ok: false, message: error.merchantMessage }, { status }));
     }
     if (error instanceof AppError) return cors(Response.json({ ok: false, message: error.merchantMessage }, { status: 503 }));

@@ -7,7 +7,9 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
 import { seedEconomicShop } from "../helpers/economic-shop";
+import { seedInvoicExpressShop } from "../helpers/provider-shops";
 import { EconomicSimulator } from "../simulators/economic/server";
+import { InvoicExpressSimulator } from "../simulators/invoicexpress/server";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import type { SeedOrder } from "../simulators/shopify-admin/orders";
 
@@ -15,6 +17,7 @@ const shopify = new ShopifyAdminSimulator();
 await shopify.start();
 process.env.SHOPIFY_ADMIN_ENDPOINT = shopify.url;
 const economic = new EconomicSimulator();
+const ix = new InvoicExpressSimulator();
 
 const SHOP = "staff-shop.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
@@ -73,14 +76,15 @@ const ORDER: SeedOrder = {
 };
 
 describeWithDb("the admin order extensions' backend (ID tokens, real route)", () => {
-  beforeAll(() => economic.start());
+  beforeAll(() => Promise.all([economic.start(), ix.start()]));
   afterAll(async () => {
-    await Promise.all([shopify.close(), economic.close()]);
+    await Promise.all([shopify.close(), economic.close(), ix.close()]);
   });
   beforeEach(async () => {
     await resetDb();
     shopify.shops.clear();
     economic.agreements.clear();
+    ix.accounts.clear();
     const db = await testDb();
     for (const [domain, token] of [[SHOP, "shpat_staff"], [OTHER, "shpat_other"]] as const) {
       shopify.addShop({ domain, accessToken: token, appUrl: "http://127.0.0.1:9", apiSecret: SANDBOX_API_SECRET, currency: "DKK" });
@@ -175,5 +179,95 @@ describeWithDb("the admin order extensions' backend (ID tokens, real route)", ()
     const answer = await call(order.id, { token: await token(), body: { intent: "generate", kind: "invoice", invoiceDate: "2026-12-06", requestId: "click-0005" } });
     expect(answer.status).toBe(401);
     expect(await (await testDb()).job.count()).toBe(0);
+  });
+
+  /** An order of SHOP with its invoice booked through Generate invoice. */
+  async function invoicedOrder(seed: SeedOrder = ORDER) {
+    const order = shopify.addOrder(SHOP, seed);
+    const token = await idToken(SHOP);
+    await call(order.id, { token, body: { intent: "generate", kind: "invoice", invoiceDate: "2026-12-06", dueDate: "2026-12-20", requestId: `click-${order.id}` } });
+    await work();
+    const state = await call(order.id, { token });
+    return { order, token, invoice: (state.body.documents as Array<{ id: string; number: string; actions: Record<string, unknown> }>)[0] };
+  }
+
+  it("Credit in full (e-conomic has no cancel): one credit note for the whole invoice, however often it is asked for", async () => {
+    const { order, token, invoice } = await invoicedOrder();
+    expect(invoice.actions).toMatchObject({ takeBack: "credit", extendDueDate: false, partActivate: false });
+    const body = { intent: "credit", documentId: invoice.id, requestId: "click-credit-1" };
+    const answers = await Promise.all([call(order.id, { token, body }), call(order.id, { token, body: { ...body, requestId: "click-credit-2" } })]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.map((a) => a.body.queued).sort()).toEqual([false, true]);
+    await work();
+    const booked = [...economic.agreements.get("g")!.booked.values()];
+    expect(booked.map((b) => Number(b.grossAmount)).sort((a, b) => a - b)).toEqual([-272.97, 272.97]);
+    const db = await testDb();
+    const note = await db.document.findFirstOrThrow({ where: { kind: "creditNote" } });
+    expect(note).toMatchObject({ source: "cancellation", state: "finalized", totalMinor: 27297n });
+    const state = await call(order.id, { token });
+    expect(state.body.lastLog).toMatchObject({
+      status: "done",
+      message: `At a staff member's request: credit note ${note.number} booked in e-conomic (272.97 DKK), crediting invoice ${invoice.number} in full.`,
+    });
+    // Nothing more to take back; asked again with a new click, the job of that document already ran
+    expect((state.body.documents as Array<{ actions: Record<string, unknown> }>).map((d) => d.actions.takeBack)).toEqual([null, null]);
+    await call(order.id, { token, body: { ...body, requestId: "click-credit-3" } });
+    await work();
+    expect(economic.agreements.get("g")!.booked.size).toBe(2);
+  });
+
+  it("Cancel invoice where the system cancels (InvoicExpress): the invoice is cancelled there, not credited", async () => {
+    const db = await testDb();
+    await db.connection.deleteMany({ where: { shopDomain: SHOP } });
+    await db.shop.deleteMany({ where: { shopDomain: SHOP } });
+    ix.addAccount({ name: "staff", apiKey: "ix-api-key-0123456789" });
+    await seedInvoicExpressShop(db, { shopDomain: SHOP, accountUrl: ix.accountUrl("staff"), accountName: "staff", apiKey: "ix-api-key-0123456789" });
+    const { order, token, invoice } = await invoicedOrder({ ...ORDER, currency: "EUR", lines: [{ sku: "MUG", title: "Mug", quantity: 2, price: "12.30", taxRate: "0.23" }], shipping: [] });
+    expect(invoice.actions).toMatchObject({ takeBack: "cancel" });
+    expect((await call(order.id, { token, body: { intent: "credit", documentId: invoice.id, requestId: "click-cancel-1" } })).status).toBe(200);
+    await work();
+    const documents = [...ix.accounts.get("staff")!.documents.values()];
+    expect(documents.map((d) => [d.type, d.status])).toEqual([["Invoice", "canceled"]]);
+    expect((await db.document.findUniqueOrThrow({ where: { id: invoice.id } })).state).toBe("cancelled");
+    expect((await call(order.id, { token })).body.lastLog).toMatchObject({ message: `At a staff member's request: invoice ${invoice.number} cancelled in InvoicExpress.` });
+  });
+
+  it("refuses to credit in full an invoice that refunds already credit in part, in words", async () => {
+    const { order, token, invoice } = await invoicedOrder();
+    const db = await testDb();
+    await db.document.create({ data: { shopDomain: SHOP, orderId: String(order.id), kind: "creditNote", source: "refund:1", idempotencyKey: "cn-1", providerType: "economic", state: "finalized", number: "9001", totalMinor: 1249n, currency: "DKK" } });
+    expect(((await call(order.id, { token })).body.documents as Array<{ actions: { takeBack: unknown } }>)[0].actions.takeBack).toBeNull();
+    await call(order.id, { token, body: { intent: "credit", documentId: invoice.id, requestId: "click-credit-4" } });
+    await work();
+    expect(economic.agreements.get("g")!.booked.size).toBe(1);
+    expect((await call(order.id, { token })).body.lastLog).toMatchObject({
+      status: "skipped",
+      message: `invoice ${invoice.number} is already partly credited by 1 credit note(s) for refunds, so it was not credited in full (that would credit those amounts twice). Credit the rest in the accounting system, or refund it in Shopify.`,
+    });
+  });
+
+  it("Retry runs the order's failed task again; a document of another order or shop is not found", async () => {
+    const order = shopify.addOrder(SHOP, ORDER);
+    const token = await idToken(SHOP);
+    economic.faults.add({ kind: "status", status: 500, times: 1000 });
+    await call(order.id, { token, body: { intent: "generate", kind: "invoice", invoiceDate: "2026-12-06", requestId: "click-retry-1" } });
+    const db = await testDb();
+    // The job gives up (its attempts used up), and the block offers Retry
+    await db.job.updateMany({ data: { maxAttempts: 1 } });
+    await work();
+    const failed = await call(order.id, { token });
+    expect(failed.body.lastLog).toMatchObject({ status: "failed", retry: true });
+    economic.faults.clear();
+    expect((await call(order.id, { token, body: { intent: "retry" } })).body).toMatchObject({ ok: true, queued: 1 });
+    await work();
+    expect(economic.agreements.get("g")!.booked.size).toBe(1);
+    expect((await call(order.id, { token })).body).toMatchObject({ hasInvoice: true, lastLog: { status: "done" } });
+    // Another order's document, another shop's token: 404, nothing queued
+    const other = shopify.addOrder(SHOP, ORDER);
+    const documentId = (await db.document.findFirstOrThrow()).id;
+    const before = await db.job.count();
+    expect(await call(other.id, { token, body: { intent: "credit", documentId, requestId: "click-credit-5" } })).toMatchObject({ status: 404, body: { message: "This document does not exist on this order." } });
+    expect(await call(order.id, { token: await idToken(OTHER), body: { intent: "credit", documentId, requestId: "click-credit-6" } })).toMatchObject({ status: 404 });
+    expect(await db.job.count()).toBe(before);
   });
 });

@@ -61,6 +61,7 @@ describe("the shop's own invoice: settings", () => {
       productCatalog: false,
       negativeLines: true,
       lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      staffDueDate: true,
       listCustomerInvoices: false,
     });
   });

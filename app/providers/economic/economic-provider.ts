@@ -130,6 +130,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
       productCatalog: true,
       negativeLines: true,
       lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      staffDueDate: true,
       listCustomerInvoices: true,
     },
 

@@ -154,6 +154,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       productCatalog: false,
       negativeLines: false,
       lifecycle: { send: true, extendDueDate: false, cancel: true, partActivate: false, replace: false },
+      staffDueDate: true,
       listCustomerInvoices: false,
     },
 

@@ -4,7 +4,7 @@
 // and a JSON number would be a float.
 import { z } from "zod";
 import { ratioToString } from "../../lib/money";
-import type { DocumentPlan } from "../../invoicing/plan";
+import type { DocumentPlan } from "../provider";
 import { labelsFor, LANGUAGES, type Labels, type Language } from "./translations";
 
 const minor = z.string().regex(/^-?\d+$/, { error: "an amount in minor units" });

@@ -189,6 +189,7 @@ export function createShopProvider(input: { settings: ShopSettings; runtime?: Pr
       productCatalog: false,
       negativeLines: true,
       lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      staffDueDate: true,
       listCustomerInvoices: false,
     },
 

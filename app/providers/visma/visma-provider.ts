@@ -12,13 +12,13 @@ import { downloadPdf } from "../pdf-download";
 import { z } from "zod";
 import { PermanentError } from "../../lib/errors";
 import { currencyExponent, formatMinor, ratePercent, ratioToString, toMinor } from "../../lib/money";
-import type { PriceBasis } from "../../invoicing/plan";
 import {
   productKey,
   shortReference,
   type AccountingProvider,
   type CustomerRef,
   type DocumentRef,
+  type PriceBasis,
   type ProductLine,
   type ProductMatches,
   type ProviderRuntime,
@@ -156,6 +156,8 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
       productCatalog: true,
       negativeLines: true,
       lifecycle: { send: true, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      // A customer invoice draft has no due date (Swagger: CustomerInvoiceDraftApi); the customer's terms of payment set it.
+      staffDueDate: false,
       listCustomerInvoices: true,
     },
     finalizeOn: settings.workflow === "orders" ? "fulfilment" : "booking",

@@ -269,7 +269,7 @@ export class EconomicSimulator {
         const productNumber = (line.product as Row | undefined)?.productNumber;
         const product = productNumber === undefined ? undefined : a.products.get(String(productNumber));
         if (productNumber !== undefined) check(Boolean(product), `lines.${i}.product`, `Product '${String(productNumber)}' not found.`);
-        const cents = Math.round(Number(line.quantity ?? 1) * Math.round(Number(line.unitNetPrice ?? 0) * 100) * (1 - Number(line.discountPercentage ?? 0) / 100));
+        const cents = roundHalfAway(Number(line.quantity ?? 1) * roundHalfAway(Number(line.unitNetPrice ?? 0) * 100) * (1 - Number(line.discountPercentage ?? 0) / 100));
         const rate = product && vatZone === 1 ? (a.productGroups[num(product, "productGroup.productGroupNumber")] ?? 0) : 0;
         return { ...line, lineNumber: i + 1, totalNetAmount: cents / 100, vatRate: rate, _cents: cents };
       });
@@ -277,7 +277,7 @@ export class EconomicSimulator {
       const byRate = new Map<number, number>();
       for (const l of lines) byRate.set(l.vatRate, (byRate.get(l.vatRate) ?? 0) + l._cents);
       const netCents = lines.reduce((s, l) => s + l._cents, 0);
-      const vatCents = [...byRate.entries()].reduce((s, [rate, cents]) => s + Math.round(cents * rate), 0);
+      const vatCents = [...byRate.entries()].reduce((s, [rate, cents]) => s + roundHalfAway(cents * rate), 0);
       const number = a.nextDraft++;
       const draft: Row = {
         ...input,
@@ -519,4 +519,12 @@ async function invoicePdf(invoice: Row, agreement: Agreement): Promise<Uint8Arra
   }
   write(`Net ${String(invoice.netAmount)}   VAT ${String(invoice.vatAmount)}   Total ${String(invoice.grossAmount)}`, 12);
   return pdf.save();
+}
+
+/**
+ * Rounding as an invoice rounds: half away from zero, so that a credit note (negative quantities) states the
+ * same amounts as the invoice it mirrors. (Math.round rounds -0.5 up, to 0, and would make the two differ.)
+ */
+function roundHalfAway(value: number): number {
+  return Math.sign(value) * Math.round(Math.abs(value));
 }

@@ -20,7 +20,7 @@ import { NAMES } from "../providers/registry";
 export type OrderInvoiceDeps = Pick<SyncOrderDeps, "db" | "adminClientFor" | "providerFor"> & { now?: () => Date };
 
 /** The kinds staff may choose on the order page: the ones the accounting system makes that are invoices. */
-function staffKinds(kinds: DocumentKind[] | undefined): Array<"draft" | "invoice"> {
+export function staffKinds(kinds: DocumentKind[] | undefined): Array<"draft" | "invoice"> {
   return (kinds ?? ["draft", "invoice"]).filter((k): k is "draft" | "invoice" => k === "draft" || k === "invoice");
 }
 

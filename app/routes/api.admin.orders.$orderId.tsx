@@ -10,8 +10,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import db from "../db.server";
 import { orderInvoiceState, previewOrderInvoice, requestDocumentAction, requestGenerateInvoice, retryOrder } from "../admin/order-invoice.server";
-import { AppError } from "../lib/errors";
-import { logger } from "../lib/logger.server";
+import { answerExtension } from "../admin/extension-answer.server";
 import { providerForShop } from "../providers/connections.server";
 import { adminClientFor } from "../shopify/admin.server";
 import { authenticate } from "../shopify.server";
@@ -35,12 +34,12 @@ const BODY = z.discriminatedUnion("intent", [
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session, cors } = await authenticate.admin(request);
-  return answer(cors, async () => orderInvoiceState(deps, { shopDomain: session.shop, orderId: orderIdOf(params.orderId) }));
+  return answerExtension(cors, async () => orderInvoiceState(deps, { shopDomain: session.shop, orderId: orderIdOf(params.orderId) }));
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, cors } = await authenticate.admin(request);
-  return answer(cors, async () => {
+  return answerExtension(cors, async () => {
     const parsed = BODY.safeParse(await request.json().catch(() => null));
     if (!parsed.success) {
       return Response.json({ ok: false, message: "The request is not one this endpoint knows (intent: preview, generate, retry, credit, extendDueDate or partActivate)." }, { status: 400 });
@@ -70,19 +69,4 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 /** The order id from the path: Shopify's gid or the number alone. */
 function orderIdOf(value: string | undefined): string {
   return decodeURIComponent(value ?? "").replace(/^gid:\/\/shopify\/Order\//, "");
-}
-
-async function answer(cors: (response: Response) => Response, work: () => Promise<unknown>): Promise<Response> {
-  try {
-    const result = await work();
-    return cors(result instanceof Response ? result : Response.json(result));
-  } catch (error) {
-    if (error instanceof AppError && error.kind === "permanent") {
-      const status = error.code === "order_not_found" || error.code === "document_not_found" ? 404 : 400;
-      return cors(Response.json({ ok: false, message: error.merchantMessage }, { status }));
-    }
-    if (error instanceof AppError) return cors(Response.json({ ok: false, message: error.merchantMessage }, { status: 503 }));
-    logger.error({ err: error }, "admin order extension request failed");
-    return cors(Response.json({ ok: false, message: "Something went wrong; try again in a moment." }, { status: 500 }));
-  }
 }

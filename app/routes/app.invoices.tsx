@@ -1,11 +1,13 @@
 // Invoices: the shop's documents with their order, kind, number, state, total, provider and PDF; filters
 // (state, provider, dates), search by order name, pages of 50, and the bulk actions Retry and Send e-mail.
+// Above them, the progress of the latest "Generate invoices" runs from the admin's order list.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, IndexTable, InlineStack, Link, Page, Pagination, Select, Text, TextField, useIndexResourceState } from "@shopify/polaris";
+import { useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Card, IndexTable, InlineStack, Link, List, Page, Pagination, ProgressBar, Select, Text, TextField, useIndexResourceState } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "../db.server";
 import { DOCUMENT_STATES } from "../admin/document-states";
+import { recentBulkRuns } from "../admin/bulk-generate.server";
 import { emailDocuments, listDocuments, retryDocuments } from "../admin/invoices.server";
 import { authenticate } from "../shopify.server";
 
@@ -13,7 +15,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const p = new URL(request.url).searchParams;
   const filters = { state: p.get("state"), provider: p.get("provider"), from: p.get("from"), to: p.get("to"), q: p.get("q"), after: p.get("after") };
-  return { ...(await listDocuments(db, session.shop, filters)), filters };
+  return { ...(await listDocuments(db, session.shop, filters)), filters, bulkRuns: await recentBulkRuns(db, session.shop) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -31,7 +33,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const TONE: Record<string, "success" | "info" | "attention" | "critical"> = { Booked: "success", Draft: "attention", Starting: "info", Cancelled: "critical" };
 
 export default function Invoices() {
-  const { rows, total, nextAfter, providers, filters } = useLoaderData<typeof loader>();
+  const { rows, total, nextAfter, providers, filters, bulkRuns } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const working = bulkRuns.some((run) => run.waiting > 0);
+  // While a run has orders waiting, the page follows it (every 2 s).
+  useEffect(() => {
+    if (!working) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [working, revalidator]);
   const [params, setParams] = useSearchParams();
   const bulk = useFetcher<typeof action>();
   const [query, setQuery] = useState(filters.q ?? "");
@@ -59,6 +71,9 @@ export default function Invoices() {
     <Page title="Invoices" subtitle={`${total} document(s)`}>
       <BlockStack gap="400">
         {bulk.data ? <Banner tone="success" title={bulk.data.message} /> : null}
+        {bulkRuns.map((run) => (
+          <BulkRunCard key={run.id} run={run} />
+        ))}
         <Card>
           <InlineStack gap="300" blockAlign="end" wrap>
             <form
@@ -129,5 +144,48 @@ export default function Invoices() {
         </Card>
       </BlockStack>
     </Page>
+  );
+}
+
+type Run = ReturnType<typeof useLoaderData<typeof loader>>["bulkRuns"][number];
+
+function BulkRunCard({ run }: { run: Run }) {
+  const when = new Date(run.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  const what = run.kind === "draft" ? "invoice drafts" : "invoices";
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            Generate {what} for {run.selected} selected order(s)
+          </Text>
+          <Badge tone={run.waiting > 0 ? "info" : run.failed > 0 ? "critical" : "success"}>{run.waiting > 0 ? "Running" : "Finished"}</Badge>
+          <Text as="span" tone="subdued">
+            {when} UTC
+          </Text>
+        </InlineStack>
+        {run.queued > 0 ? (
+          <>
+            <ProgressBar progress={run.percent} tone={run.failed > 0 ? "critical" : "primary"} ariaLabelledBy={`bulk-${run.id}`} />
+            <Text as="p" id={`bulk-${run.id}`}>
+              {run.finished} of {run.queued} done{run.failed ? `, ${run.failed} failed (see the Sync log)` : ""}
+              {run.waiting ? `, ${run.waiting} waiting` : ""}.
+            </Text>
+          </>
+        ) : null}
+        <Text as="p" tone="subdued">
+          {run.invoiced} already invoiced · {run.notEligible.length} not eligible
+        </Text>
+        {run.notEligible.length > 0 ? (
+          <List>
+            {run.notEligible.slice(0, 10).map((row) => (
+              <List.Item key={row.orderName}>
+                {row.orderName}: {row.reason}
+              </List.Item>
+            ))}
+          </List>
+        ) : null}
+      </BlockStack>
+    </Card>
   );
 }

@@ -34,6 +34,7 @@ export async function resetDb() {
     db.ownDocument.deleteMany(),
     db.emailDelivery.deleteMany(),
     db.importRun.deleteMany(),
+    db.bulkRun.deleteMany(),
     db.session.deleteMany(),
     db.shop.deleteMany(),
   ]);

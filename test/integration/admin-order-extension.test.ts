@@ -23,6 +23,8 @@ const SHOP = "staff-shop.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
 const { SANDBOX_API_KEY, SANDBOX_API_SECRET } = await import("../../app/lib/env.server");
 const route = await import("../../app/routes/api.admin.orders.$orderId");
+const bulkRoute = await import("../../app/routes/api.admin.bulk-generate");
+const { recentBulkRuns } = await import("../../app/admin/bulk-generate.server");
 const { EmbeddedWorker } = await import("../../app/jobs/embedded-worker.server");
 const { createHandlers } = await import("../../app/jobs/handlers.server");
 const { adminClientFor } = await import("../../app/shopify/admin.server");
@@ -269,5 +271,75 @@ describeWithDb("the admin order extensions' backend (ID tokens, real route)", ()
     expect(await call(other.id, { token, body: { intent: "credit", documentId, requestId: "click-credit-5" } })).toMatchObject({ status: 404, body: { message: "This document does not exist on this order." } });
     expect(await call(order.id, { token: await idToken(OTHER), body: { intent: "credit", documentId, requestId: "click-credit-6" } })).toMatchObject({ status: 404 });
     expect(await db.job.count()).toBe(before);
+  });
+
+  async function bulk(token: string, body: unknown) {
+    const request = new Request("http://127.0.0.1:3000/api/admin/bulk-generate", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, Origin: "https://extensions.shopifycdn.com", "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    try {
+      const response = await bulkRoute.action({ request, params: {}, context: {} });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+    } catch (thrown) {
+      if (thrown instanceof Response) return { status: thrown.status, headers: thrown.headers, body: {} };
+      throw thrown;
+    }
+  }
+
+  it("Generate invoices on the order list: a summary first (queued, already invoiced, not eligible and why), then one job per eligible order, once per click, with progress", async () => {
+    const { order: invoiced, token, invoice } = await invoicedOrder();
+    const cancelled = shopify.addOrder(SHOP, ORDER);
+    shopify.setOrderStatus(SHOP, cancelled.id, { cancelled: true });
+    const theirs = shopify.addOrder(OTHER, ORDER);
+    const fresh = [shopify.addOrder(SHOP, ORDER), shopify.addOrder(SHOP, { ...ORDER, email: "other@example.dk" })];
+    const orderIds = [invoiced, cancelled, theirs, ...fresh].map((o) => `gid://shopify/Order/${o.id}`);
+    const db = await testDb();
+    const jobsBefore = await db.job.count();
+
+    const summary = await bulk(token, { intent: "summary", orderIds });
+    expect(summary.status).toBe(200);
+    expect(summary.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(summary.body).toMatchObject({ kind: "invoice", counts: { selected: 5, queued: 2, invoiced: 1, notEligible: 2 } });
+    expect(summary.body.rows).toEqual([
+      { orderId: String(invoiced.id), orderName: invoiced.name, outcome: "invoiced", reason: `Already has invoice ${invoice.number}.` },
+      { orderId: String(cancelled.id), orderName: cancelled.name, outcome: "not-eligible", reason: `Skipped: order ${cancelled.name} is cancelled.` },
+      { orderId: String(theirs.id), orderName: String(theirs.id), outcome: "not-eligible", reason: "This order does not exist in this shop." },
+      { orderId: String(fresh[0].id), orderName: fresh[0].name, outcome: "queued" },
+      { orderId: String(fresh[1].id), orderName: fresh[1].name, outcome: "queued" },
+    ]);
+    expect(await db.job.count()).toBe(jobsBefore);
+
+    // The click, arriving twice at once
+    const click = { intent: "generate", orderIds, invoiceDate: "2026-12-06", requestId: "bulk-click-0001" };
+    const answers = await Promise.all([bulk(token, click), bulk(token, click)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers[0].body).toMatchObject({ ok: true, queued: 2, invoiced: 1, notEligible: 2 });
+    expect(await db.job.count()).toBe(jobsBefore + 2);
+    expect(await db.bulkRun.count()).toBe(1);
+    expect((await recentBulkRuns(db, SHOP))[0]).toMatchObject({ selected: 5, queued: 2, finished: 0, waiting: 2, percent: 0 });
+
+    await work();
+    expect([...economic.agreements.get("g")!.booked.values()]).toHaveLength(3);
+    const [run] = await recentBulkRuns(db, SHOP);
+    expect(run).toMatchObject({ queued: 2, finished: 2, failed: 0, waiting: 0, percent: 100, invoiced: 1 });
+    expect(run.notEligible).toEqual([
+      { orderName: cancelled.name, reason: `Skipped: order ${cancelled.name} is cancelled.` },
+      { orderName: String(theirs.id), reason: "This order does not exist in this shop." },
+    ]);
+    // Another shop sees none of it
+    expect(await recentBulkRuns(db, OTHER)).toEqual([]);
+  });
+
+  it("Generate invoices refuses an empty, an oversized or a malformed selection in words, and a foreign token", async () => {
+    const token = await idToken(SHOP);
+    expect(await bulk(token, { intent: "summary", orderIds: [] })).toMatchObject({ status: 400, body: { message: "Select at least one order." } });
+    const many = Array.from({ length: 251 }, (_, i) => String(1000 + i));
+    expect(await bulk(token, { intent: "summary", orderIds: many })).toMatchObject({ status: 400, body: { message: "Select at most 250 orders at a time (251 selected)." } });
+    expect(await bulk(token, { intent: "summary", orderIds: ["1; DROP TABLE Job"] })).toMatchObject({ status: 400, body: { message: "The selection holds something that is not an order." } });
+    expect(await bulk(token, { intent: "generate", orderIds: ["1"] })).toMatchObject({ status: 400 });
+    expect((await bulk(await idToken(SHOP, { secret: "forged" }), { intent: "summary", orderIds: ["1"] })).status).toBe(401);
+    expect(await (await testDb()).job.count()).toBe(0);
   });
 });

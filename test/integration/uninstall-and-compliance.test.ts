@@ -169,6 +169,8 @@ describeWithDb("uninstall and the compliance topics", () => {
     const otherBefore = await everything(OTHER_SHOP);
     // a historical import the shop ran (its error may name orders)
     await db.importRun.create({ data: { shopDomain: SHOP, createdFrom: new Date("2026-01-01"), createdTo: new Date("2026-01-31"), criteria: "{}", status: "done", lastError: "order #5001" } });
+    // and a "Generate invoices" run from the order list (its summary names orders)
+    await db.bulkRun.create({ data: { shopDomain: SHOP, requestId: "bulk-click-1", kind: "invoice", selected: 1, queued: 1, summary: '[{"orderId":"5001","orderName":"#5001","outcome":"queued"}]' } });
 
     await deliver("shop/redact", { shop_id: 1, shop_domain: SHOP });
     await runJobs();
@@ -177,6 +179,7 @@ describeWithDb("uninstall and the compliance topics", () => {
     expect(await db.shop.count({ where: { shopDomain: SHOP } })).toBe(0);
     expect(await db.jobGroupLock.count({ where: { groupKey: { startsWith: SHOP } } })).toBe(0);
     expect(await db.importRun.count({ where: { shopDomain: SHOP } })).toBe(0);
+    expect(await db.bulkRun.count({ where: { shopDomain: SHOP } })).toBe(0);
     expect(await everything(OTHER_SHOP)).toBe(otherBefore);
     expect(await db.shop.count({ where: { shopDomain: OTHER_SHOP } })).toBe(1);
   });

@@ -127,7 +127,21 @@ export async function previewOrderInvoice(deps: OrderInvoiceDeps, input: { shopD
     vat: plan.vatBreakdown.map((v) => ({ rate: v.rate, net: money(v.net), vat: money(v.vat) })),
     totals: { net: money(plan.totals.net), vat: money(plan.totals.vat), gross: money(plan.totals.gross) },
     check: { outcome: plan.check.outcome, shopifyTotal: money(plan.check.shopifyTotal), documentTotal: money(plan.check.documentTotal), difference: money(plan.check.difference) },
+    dueDate: dueDateChoice(connection, null),
   };
+}
+
+/**
+ * The due date staff start from: the order's payment terms where it has them; else empty, and the accounting
+ * system's terms apply. Where the system takes no due date on a new document (Visma), the field says so.
+ */
+function dueDateChoice(connection: { name: string; provider: { capabilities: { staffDueDate: boolean } } } | null, terms: { name: string | null; dueDate: string | null } | null) {
+  const system = connection?.name ?? "the accounting system";
+  if (connection && !connection.provider.capabilities.staffDueDate) {
+    return { settable: false, suggested: null, note: `${system} sets the due date from the customer's terms of payment.` };
+  }
+  if (terms?.dueDate) return { settable: true, suggested: terms.dueDate, note: `From the order's payment terms${terms.name ? ` (${terms.name})` : ""}.` };
+  return { settable: true, suggested: null, note: `Empty: the payment terms set in ${system}.` };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

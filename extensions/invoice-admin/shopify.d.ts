@@ -19,3 +19,15 @@ declare module "./src/InvoiceBlock.tsx" {
   const shopify: import("@shopify/ui-extensions/admin.order-details.block.render").Api;
   const globalThis: { shopify: typeof shopify };
 }
+
+//@ts-ignore
+declare module "./src/PrintInvoice.tsx" {
+  const shopify: import("@shopify/ui-extensions/admin.order-details.print-action.render").Api;
+  const globalThis: { shopify: typeof shopify };
+}
+
+//@ts-ignore
+declare module "./src/BulkGenerate.tsx" {
+  const shopify: import("@shopify/ui-extensions/admin.order-index.selection-action.render").Api;
+  const globalThis: { shopify: typeof shopify };
+}

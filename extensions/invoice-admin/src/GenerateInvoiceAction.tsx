@@ -1,5 +1,6 @@
 /// <reference types="@shopify/ui-extensions/admin.order-details.action.render" />
-// "Generate invoice": the invoice date (today), the due date (empty: the accounting system's payment terms), the
+// "Generate invoice": the invoice date (today), the due date (the order's payment terms; empty: the accounting
+// system's; fixed where the system sets it from the customer's terms, as Visma does), the
 // kinds the connection allows, and a preview of the plan before anything is posted. Confirm queues the same order
 // sync as the automatic path, once per click; the modal then shows the number and the PDF, or the error in words.
 import "@shopify/ui-extensions/preact";
@@ -16,7 +17,7 @@ type Phase = { step: "editing" } | { step: "posting" } | { step: "done"; documen
 function GenerateInvoice() {
   const orderId = orderIdOf(shopify.data.selected);
   const [invoiceDate, setInvoiceDate] = useState(today());
-  const [dueDate, setDueDate] = useState("");
+  const [dueDate, setDueDate] = useState<string | null>(null);
   const [kind, setKind] = useState<string | undefined>(undefined);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -29,6 +30,7 @@ function GenerateInvoice() {
       if (!current) return;
       if (answer.ok) {
         setPreview(answer.data);
+        setDueDate((chosen) => chosen ?? answer.data.dueDate.suggested ?? "");
         setProblem(null);
       } else setProblem(answer.message);
     });
@@ -40,7 +42,8 @@ function GenerateInvoice() {
   const confirm = async () => {
     if (!orderId || !preview?.kind) return;
     setPhase({ step: "posting" });
-    const queued = await generateInvoice(orderId, { kind: kind ?? preview.kind, invoiceDate, dueDate: dueDate || null, requestId: requestId() });
+    const due = preview.dueDate.settable && dueDate ? dueDate : null;
+    const queued = await generateInvoice(orderId, { kind: kind ?? preview.kind, invoiceDate, dueDate: due, requestId: requestId() });
     if (!queued.ok) return setPhase({ step: "failed", message: queued.message });
     const made = await waitForInvoice(orderId, { everyMs: 1000, tries: 30 });
     setPhase(made.ok ? { step: "done", document: made.data } : { step: "failed", message: made.message });
@@ -60,8 +63,9 @@ function GenerateInvoice() {
             <s-date-field
               label="Due date"
               name="dueDate"
-              value={dueDate}
-              details="Empty: the payment terms set in the accounting system"
+              value={preview.dueDate.settable ? (dueDate ?? "") : ""}
+              disabled={!preview.dueDate.settable}
+              details={preview.dueDate.note}
               onChange={(e) => setDueDate(e.currentTarget.value)}
             />
             {preview.kinds.length > 1 && (

@@ -11,7 +11,9 @@ export type DocumentRow = {
   dueDate: string | null;
   provider: string;
   pdf: string | null;
-  actions: { resend: boolean; cancel: boolean; extendDueDate: boolean; partActivate: boolean };
+  /** A staff action on it is queued or running. */
+  working: boolean;
+  actions: { resend: boolean; takeBack: "cancel" | "credit" | null; extendDueDate: boolean; partActivate: boolean };
 };
 
 export type OrderState = {
@@ -33,6 +35,14 @@ export type Preview = {
   vat: Array<{ rate: string; net: string; vat: string }>;
   totals: { net: string; vat: string; gross: string };
   check: { outcome: "equal" | "rounded" | "mismatch"; shopifyTotal: string; documentTotal: string; difference: string };
+  dueDate: { settable: boolean; suggested: string | null; note: string };
+};
+
+export type BulkSummary = {
+  kind: "draft" | "invoice" | null;
+  kinds: Array<"draft" | "invoice">;
+  rows: Array<{ orderId: string; orderName: string; outcome: "queued" | "invoiced" | "not-eligible"; reason?: string }>;
+  counts: { selected: number; queued: number; invoiced: number; notEligible: number };
 };
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; message: string };
@@ -44,8 +54,12 @@ export function orderIdOf(selected: Array<{ id: string }> | undefined): string |
 }
 
 async function call<T>(orderId: string, init?: { body: unknown }): Promise<Answer<T>> {
+  return request<T>(`/api/admin/orders/${encodeURIComponent(orderId)}`, init);
+}
+
+async function request<T>(path: string, init?: { body: unknown }): Promise<Answer<T>> {
   try {
-    const response = await fetch(`/api/admin/orders/${encodeURIComponent(orderId)}`, {
+    const response = await fetch(path, {
       method: init ? "POST" : "GET",
       headers: init ? { "Content-Type": "application/json" } : undefined,
       body: init ? JSON.stringify(init.body) : undefined,
@@ -64,6 +78,25 @@ export const orderState = (orderId: string) => call<OrderState>(orderId);
 export const previewInvoice = (orderId: string, kind?: string) => call<Preview>(orderId, { body: { intent: "preview", ...(kind ? { kind } : {}) } });
 export const generateInvoice = (orderId: string, input: { kind: string; invoiceDate: string; dueDate: string | null; requestId: string }) =>
   call<{ ok: true; jobId: string; queued: boolean }>(orderId, { body: { intent: "generate", ...input } });
+
+type Queued = { ok: true; jobId: string; queued: boolean };
+export const retryOrder = (orderId: string) => call<{ ok: true; queued: number }>(orderId, { body: { intent: "retry" } });
+export const documentAction = (orderId: string, input: { intent: "credit" | "partActivate"; documentId: string } | { intent: "extendDueDate"; documentId: string; dueDate: string }) =>
+  call<Queued>(orderId, { body: { ...input, requestId: requestId() } });
+
+export const bulkSummary = (orderIds: string[], kind?: string) => request<BulkSummary>("/api/admin/bulk-generate", { body: { intent: "summary", orderIds, ...(kind ? { kind } : {}) } });
+export const bulkGenerate = (input: { orderIds: string[]; kind?: string; invoiceDate: string; requestId: string }) =>
+  request<{ ok: true; runId: string; queued: number; invoiced: number; notEligible: number }>("/api/admin/bulk-generate", { body: { intent: "generate", ...input } });
+
+/** Waits until no staff action on the document is queued or running, then gives the order's state. */
+export async function waitForAction(orderId: string, documentId: string, options: { everyMs: number; tries: number }): Promise<Answer<OrderState>> {
+  let state = await orderState(orderId);
+  for (let attempt = 1; attempt < options.tries && state.ok && state.data.documents.find((d) => d.id === documentId)?.working; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs));
+    state = await orderState(orderId);
+  }
+  return state;
+}
 
 /** Waits for the generated document (or the failure that stopped it), asking every `everyMs`. */
 export async function waitForInvoice(orderId: string, options: { everyMs: number; tries: number }): Promise<Answer<DocumentRow>> {

@@ -19,6 +19,7 @@ export function previewAnswer(overrides: Partial<Preview> = {}): Preview {
     vat: [{ rate: "0.25", net: "231.20", vat: "57.80" }],
     totals: { net: "231.20", vat: "57.80", gross: "289.00" },
     check: { outcome: "equal", shopifyTotal: "289.00", documentTotal: "289.00", difference: "0.00" },
+    dueDate: { settable: true, suggested: null, note: "Empty: the payment terms set in e-conomic" },
     ...overrides,
   };
 }
@@ -33,8 +34,9 @@ export function documentRow(overrides: Partial<DocumentRow> = {}): DocumentRow {
     total: "289.00 DKK",
     dueDate: "2026-12-20",
     provider: "e-conomic",
-    pdf: "/documents/doc-1.pdf?for=admin&expires=1&signature=x",
-    actions: { resend: true, cancel: false, extendDueDate: false, partActivate: false },
+    pdf: "https://app.example.com/documents/doc-1.pdf?for=admin&expires=1&signature=x",
+    working: false,
+    actions: { resend: true, takeBack: null, extendDueDate: false, partActivate: false },
     ...overrides,
   };
 }

@@ -57,7 +57,7 @@ describe("Generate invoice (admin.order-details.action.render)", () => {
     fireEvent.click(primary());
     await waitFor(() => expect(headings()).toContain("Invoice 10001 booked in e-conomic"));
     expect(text()).toContain("Total 289.00 DKK, due 2026-12-20.");
-    expect(prop(document.body.querySelector("s-link"), "href")).toBe("/documents/doc-1.pdf?for=admin&expires=1&signature=x");
+    expect(prop(document.body.querySelector("s-link"), "href")).toBe("https://app.example.com/documents/doc-1.pdf?for=admin&expires=1&signature=x");
     const posts = api.calls.filter((c) => c.body?.intent === "generate");
     expect(posts).toHaveLength(1);
     expect(posts[0].body).toMatchObject({ intent: "generate", kind: "draft", invoiceDate: new Date().toISOString().slice(0, 10), dueDate: "2026-12-20", requestId: expect.stringMatching(/^click-/) });
@@ -107,5 +107,26 @@ describe("Generate invoice (admin.order-details.action.render)", () => {
     extension.fetch = backend(() => ({ status: 404, body: { ok: false, message: "This order does not exist in this shop." } })).fetch;
     await extension.render();
     await waitFor(() => expect(text()).toContain("This order does not exist in this shop."));
+  });
+
+  it("the due date starts from the order's payment terms, and is fixed where the system sets it (Visma)", async () => {
+    extension.fetch = backend(() => ({ body: previewAnswer({ dueDate: { settable: true, suggested: "2027-01-05", note: "From the order's payment terms (Net 30)." } }) })).fetch;
+    await extension.render();
+    const field = () => document.body.querySelector('s-date-field[name="dueDate"]');
+    await waitFor(() => expect(prop(field(), "value")).toBe("2027-01-05"));
+    expect(prop(field(), "details")).toBe("From the order's payment terms (Net 30).");
+    extension.tearDown();
+    extension.setUp();
+    extension.shopify.data = { ...extension.shopify.data, selected: [{ id: ORDER_GID }] };
+    const api = backend((_url, body) =>
+      body?.intent === "generate" ? { body: { ok: true, jobId: "j", queued: true } } : body?.intent === "preview" ? { body: previewAnswer({ dueDate: { settable: false, suggested: null, note: "Visma eAccounting sets the due date from the customer's terms of payment." } }) } : { body: stateAnswer({ documents: [documentRow()] }) },
+    );
+    extension.fetch = api.fetch;
+    await extension.render();
+    await waitFor(() => expect(prop(field(), "details")).toBe("Visma eAccounting sets the due date from the customer's terms of payment."));
+    expect(prop(field(), "disabled")).toBeTruthy();
+    fireEvent.click(primary());
+    await waitFor(() => expect(api.calls.some((c) => c.body?.intent === "generate")).toBe(true));
+    expect(api.calls.find((c) => c.body?.intent === "generate")!.body).toMatchObject({ dueDate: null });
   });
 });

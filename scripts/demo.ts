@@ -377,8 +377,9 @@ async function main() {
   console.log(`                  or InvoicExpress with account ${IX_ACCOUNT} and API key ${IX_API_KEY}; then import its past orders)`);
   const documented = new Set((await db.document.findMany({ where: { shopDomain: SHOP }, select: { orderId: true } })).map((d) => d.orderId));
   const uninvoiced = [...simulator.shop(SHOP).orders.values()].find((o) => !documented.has(String(o.id)) && !o.cancelledAt);
-  console.log(`  Order page:     ${server.url}/sandbox/admin/orders/${firstOrder.id}?shop=${SHOP}  (${firstOrder.name}: its invoice in the Invoice Bridge block)`);
+  console.log(`  Order page:     ${server.url}/sandbox/admin/orders/${firstOrder.id}?shop=${SHOP}  (${firstOrder.name}: its invoice in the Invoice Bridge block; Print → Print invoice)`);
   if (uninvoiced) console.log(`                  ${server.url}/sandbox/admin/orders/${uninvoiced.id}?shop=${SHOP}  (${uninvoiced.name}: no invoice yet; More actions → Generate invoice)`);
+  console.log(`  Order list:     ${server.url}/sandbox/admin/orders?shop=${SHOP}  (select orders, then Generate invoices; progress on the app's Invoices page)`);
   console.log(`  Shopify:        ${simulatorUrl} (control API: README, "Testing"; shops ${shops.join(", ")})`);
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);

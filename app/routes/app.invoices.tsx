@@ -166,7 +166,7 @@ function BulkRunCard({ run }: { run: Run }) {
         </InlineStack>
         {run.queued > 0 ? (
           <>
-            <ProgressBar progress={run.percent} tone={run.failed > 0 ? "critical" : "primary"} ariaLabelledBy={`bulk-${run.id}`} />
+            <ProgressBar progress={run.percent} animated={false} tone={run.failed > 0 ? "critical" : "primary"} ariaLabelledBy={`bulk-${run.id}`} />
             <Text as="p" id={`bulk-${run.id}`}>
               {run.finished} of {run.queued} done{run.failed ? `, ${run.failed} failed (see the Sync log)` : ""}
               {run.waiting ? `, ${run.waiting} waiting` : ""}.

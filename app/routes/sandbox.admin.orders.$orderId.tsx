@@ -1,6 +1,7 @@
 // The sandbox's stand-in for the Shopify admin's order page: the app's admin UI extensions for orders, each in its
 // frame (app/sandbox/extension-host.server.ts): "Generate invoice" under More actions (shown when its
-// should-render says so) in a modal, and the Invoice Bridge block. `npm run demo` prints its address.
+// should-render says so) in a modal, Print → "Print invoice" (the print action) in a modal, and the Invoice
+// Bridge block. `npm run demo` prints its address.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isShopDomain, SANDBOX_PAGES, sandboxOnly } from "../sandbox/admin-frame.server";
 
@@ -33,21 +34,33 @@ export const loader = ({ request, params }: LoaderFunctionArgs) => {
 <div class="shell"><nav aria-label="Invoice Bridge"><ul>${links}</ul></nav>
 <main>
   <div class="title"><h1>Order ${order}</h1>
+    <div style="display:flex;gap:8px"><a href="/sandbox/admin/orders?${new URLSearchParams({ shop })}" style="align-self:center;color:#005bd3">All orders</a>
+    <div class="menu" id="print-menu"><button id="print" aria-haspopup="true" aria-expanded="false">Print ▾</button>
+      <ul><li><button id="print-invoice">Print invoice</button></li></ul></div>
     <div class="menu" id="menu"><button id="more" aria-haspopup="true" aria-expanded="false">More actions ▾</button>
-      <ul><li id="generate-item" hidden><button id="generate">Generate invoice</button></li><li id="none"><span style="padding:6px 12px;display:block;color:#616161">No actions</span></li></ul></div></div>
+      <ul><li id="generate-item" hidden><button id="generate">Generate invoice</button></li><li id="none"><span style="padding:6px 12px;display:block;color:#616161">No actions</span></li></ul></div></div></div>
   <iframe class="block" title="Invoice Bridge block" name="invoice-block" src="${frame("admin.order-details.block.render")}"></iframe>
   <iframe hidden title="Generate invoice: should render" name="should-render" src="${frame("admin.order-details.action.should-render")}"></iframe>
 </main></div>
 <div class="modal" id="modal" role="dialog" aria-modal="true" aria-label="Generate invoice"></div>
 <script>
   const menu = document.getElementById("menu");
-  document.getElementById("more").addEventListener("click", () => { menu.classList.toggle("open"); document.getElementById("more").setAttribute("aria-expanded", String(menu.classList.contains("open"))); });
+  const printMenu = document.getElementById("print-menu");
+  const toggle = (m, button) => { m.classList.toggle("open"); button.setAttribute("aria-expanded", String(m.classList.contains("open"))); };
+  document.getElementById("more").addEventListener("click", (e) => toggle(menu, e.currentTarget));
+  document.getElementById("print").addEventListener("click", (e) => toggle(printMenu, e.currentTarget));
   const modal = document.getElementById("modal");
-  document.getElementById("generate").addEventListener("click", () => {
+  const open = (title, name, src) => {
     menu.classList.remove("open");
-    modal.innerHTML = '<iframe title="Generate invoice" name="invoice-action" src=${JSON.stringify(frame("admin.order-details.action.render"))}></iframe>';
+    printMenu.classList.remove("open");
+    modal.setAttribute("aria-label", title);
+    modal.innerHTML = '<iframe title="' + title + '" name="' + name + '" src="' + src + '"></iframe>';
     modal.classList.add("open");
-  });
+  };
+  document.getElementById("generate").addEventListener("click", () => open("Generate invoice", "invoice-action", ${JSON.stringify(frame("admin.order-details.action.render"))}));
+  document.getElementById("print-invoice").addEventListener("click", () => open("Print invoice", "print-action", ${JSON.stringify(frame("admin.order-details.print-action.render"))}));
+  // The admin closes a print action's modal with Escape or a click beside it.
+  modal.addEventListener("click", (event) => { if (event.target === modal) { modal.classList.remove("open"); modal.innerHTML = ""; } });
   window.addEventListener("message", (event) => {
     if (event.origin !== location.origin) return;
     if (event.data?.type === "ib-extension-ready" && event.data.target === "admin.order-details.action.should-render") {

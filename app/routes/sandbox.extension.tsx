@@ -10,8 +10,10 @@ export const loader = ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop");
   const order = url.searchParams.get("order") ?? "";
+  const orders = url.searchParams.get("orders");
   const target = url.searchParams.get("target");
-  if (!isShopDomain(shop) || !/^\d{1,20}$/.test(order) || !isHostedTarget(target)) return new Response("Needs ?shop=, ?order= and a known ?target=.", { status: 400 });
+  const selection = orders === null ? /^\d{1,20}$/.test(order) : /^\d{1,20}(,\d{1,20}){0,249}$/.test(orders);
+  if (!isShopDomain(shop) || !selection || !isHostedTarget(target)) return new Response("Needs ?shop=, ?order= (or ?orders=1,2,…) and a known ?target=.", { status: 400 });
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${target}</title>
 <script src="/sandbox/extension-host.js"></script></head>

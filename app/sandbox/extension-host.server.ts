@@ -8,7 +8,13 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "../..");
 
 /** The admin targets the stand-in order page hosts, and the bundle each is built into. */
-export const HOSTED_TARGETS = ["admin.order-details.action.render", "admin.order-details.action.should-render", "admin.order-details.block.render"] as const;
+export const HOSTED_TARGETS = [
+  "admin.order-details.action.render",
+  "admin.order-details.action.should-render",
+  "admin.order-details.block.render",
+  "admin.order-details.print-action.render",
+  "admin.order-index.selection-action.render",
+] as const;
 export type HostedTarget = (typeof HOSTED_TARGETS)[number];
 
 export function isHostedTarget(value: string | null): value is HostedTarget {
@@ -32,6 +38,8 @@ export function extensionHostScript(): string {
   var params = new URLSearchParams(location.search);
   var shop = params.get("shop");
   var order = params.get("order");
+  // The order list's selection (comma-separated ids), or the one order of an order page.
+  var selected = (params.get("orders") || order || "").split(",").filter(Boolean).map(function (id) { return { id: "gid://shopify/Order/" + id }; });
   var target = params.get("target");
   var originalFetch = window.fetch.bind(window);
   async function idToken() {
@@ -47,7 +55,7 @@ export function extensionHostScript(): string {
   };
   window.shopify = {
     extension: { target: target, apiVersion: "2026-07" },
-    data: { selected: [{ id: "gid://shopify/Order/" + order }] },
+    data: { selected: selected },
     close: function () { parent.postMessage({ type: "ib-extension-close", target: target }, location.origin); },
     i18n: { translate: function (key) { return key; }, locale: "en" },
     idToken: idToken,
@@ -87,11 +95,13 @@ export function extensionHostScript(): string {
     shadow(el, "<div role=status style='background:" + tone[0] + ";color:" + tone[1] + ";border-radius:8px;padding:10px 12px'>" +
       (el.getAttribute("heading") ? "<strong style='display:block;font-weight:650;margin-bottom:4px'>" + text(el.getAttribute("heading")) + "</strong>" : "") + "<slot></slot></div>");
   });
-  define("s-button", ["disabled", "loading", "variant"], function (el) {
+  define("s-button", ["disabled", "loading", "variant", "tone"], function (el) {
     var primary = el.getAttribute("variant") === "primary";
+    var critical = el.getAttribute("tone") === "critical";
     var off = el.hasAttribute("disabled") || el.hasAttribute("loading");
     shadow(el, "<style>:host{display:inline-block}button{border:0;border-radius:8px;padding:6px 12px;cursor:pointer;font-weight:550;" +
-      (primary ? "background:#303030;color:#fff" : "background:#fff;color:#303030;box-shadow:0 0 0 1px #c9c9c9") + "}button:disabled{opacity:.5;cursor:default}</style>" +
+      (primary ? (critical ? "background:#c70a24;color:#fff" : "background:#303030;color:#fff") : critical ? "background:#fff;color:#8e1f0b;box-shadow:0 0 0 1px #c9c9c9" : "background:#fff;color:#303030;box-shadow:0 0 0 1px #c9c9c9") +
+      "}button:disabled{opacity:.5;cursor:default}</style>" +
       "<button " + (off ? "disabled" : "") + ">" + (el.hasAttribute("loading") ? "… " : "") + "<slot></slot></button>");
   });
   // A disabled button's clicks do not reach the extension, as in the admin.
@@ -103,7 +113,7 @@ export function extensionHostScript(): string {
     shadow(el, "<style>:host{display:inline}a{color:#005bd3}</style><a href='" + text(el.getAttribute("href")) + "' target='" + text(el.getAttribute("target") || "_self") + "'><slot></slot></a>");
   });
   function field(name, control) {
-    define(name, ["label", "details", "name"], function (el) {
+    define(name, ["label", "details", "name", "disabled"], function (el) {
       var root = shadow(el, "<style>label{display:flex;flex-direction:column;gap:4px}input,select{padding:6px 8px;border:1px solid #8a8a8a;border-radius:8px;background:#fff}small{color:#616161}</style>" +
         "<label>" + text(el.getAttribute("label")) + control + "</label>" + (el.getAttribute("details") ? "<small>" + text(el.getAttribute("details")) + "</small>" : ""));
       var input = root.querySelector("input,select");
@@ -111,6 +121,7 @@ export function extensionHostScript(): string {
         input.innerHTML = Array.from(el.querySelectorAll("s-option")).map(function (o) { return "<option value='" + text(o.value || o.getAttribute("value")) + "'>" + text(o.textContent) + "</option>"; }).join("");
       }
       input.value = el._value || "";
+      input.disabled = el.hasAttribute("disabled");
       input.addEventListener("change", function () { el._value = input.value; el.dispatchEvent(new Event("change", { bubbles: true })); });
     }, function (proto) {
       Object.defineProperty(proto, "value", {
@@ -124,12 +135,44 @@ export function extensionHostScript(): string {
   define("s-option", ["value"], function () {}, function (proto) {
     Object.defineProperty(proto, "value", { get: function () { return this._v || this.getAttribute("value") || ""; }, set: function (v) { this._v = v; } });
   });
+  // The print action: its content, a preview of what src points at, and Print (the browser's print dialog).
+  define("s-admin-print-action", ["src"], function (el) {
+    var src = el.getAttribute("src");
+    var root = shadow(el, "<style>.body{padding:16px}iframe{width:100%;height:420px;border:1px solid #e3e3e3;border-radius:8px;background:#f6f6f6}" +
+      ".empty{display:flex;align-items:center;justify-content:center;height:120px;color:#616161;background:#f6f6f6;border-radius:8px}" +
+      "footer{display:flex;justify-content:flex-end;gap:8px;padding:12px 16px;border-top:1px solid #e3e3e3}button{border:0;border-radius:8px;padding:6px 12px;font-weight:550;background:#303030;color:#fff;cursor:pointer}button:disabled{opacity:.5;cursor:default}</style>" +
+      "<div class=body><slot></slot><p></p>" + (src ? "<iframe title='Print preview' name='print-preview' src='" + text(src) + "'></iframe>" : "<div class=empty>Nothing to print</div>") + "</div>" +
+      "<footer><button id=print " + (src ? "" : "disabled") + ">Print</button></footer>");
+    root.getElementById("print").addEventListener("click", function () {
+      var frame = root.querySelector("iframe");
+      if (frame) frame.contentWindow.print();
+    });
+  });
+  // A choice list of radio buttons (one choice) over its s-choice children; values holds the chosen value.
+  define("s-choice-list", ["label", "name"], function (el) {
+    var choices = Array.from(el.querySelectorAll("s-choice"));
+    var current = el._values || choices.filter(function (c) { return c.hasAttribute("selected") || c.selected; }).map(function (c) { return c.getAttribute("value"); });
+    var root = shadow(el, "<style>fieldset{border:0;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}legend{font-weight:550;margin-bottom:4px}label{display:flex;gap:8px;align-items:center}</style>" +
+      "<fieldset><legend>" + text(el.getAttribute("label")) + "</legend>" +
+      choices.map(function (c) {
+        var value = c.getAttribute("value");
+        return "<label><input type=radio name=choice value='" + text(value) + "'" + (current.indexOf(value) >= 0 ? " checked" : "") + ">" + text(c.textContent) + "</label>";
+      }).join("") + "</fieldset>");
+    root.querySelectorAll("input").forEach(function (input) {
+      input.addEventListener("change", function () { el._values = [input.value]; el.dispatchEvent(new Event("change", { bubbles: true })); });
+    });
+  }, function (proto) {
+    Object.defineProperty(proto, "values", { get: function () { return this._values || []; }, set: function (v) { this._values = v; } });
+  });
+  define("s-choice", ["value", "selected"], function () {}, function (proto) {
+    Object.defineProperty(proto, "selected", { get: function () { return this.hasAttribute("selected"); }, set: function (v) { if (v) this.setAttribute("selected", ""); else this.removeAttribute("selected"); } });
+  });
   var css = document.createElement("style");
   css.textContent = "body{margin:0;font:14px system-ui,-apple-system,'Segoe UI',sans-serif;color:#303030;background:transparent}" +
     "s-stack{display:flex;flex-direction:column;gap:8px} s-stack[direction=inline]{flex-direction:row;flex-wrap:wrap;align-items:end;gap:12px}" +
     "s-stack[gap=small-200]{gap:4px} s-text{display:block} s-stack[direction=inline]>s-text{display:inline} s-text[type=strong]{font-weight:650} s-text[color=subdued]{color:#616161}" +
     "s-badge{display:inline-block;border-radius:8px;padding:0 8px;background:#e3e3e3;font-size:12px} s-badge[tone=success]{background:#affebf} s-badge[tone=info]{background:#e0f0ff}" +
-    "s-badge[tone=critical]{background:#fedad9} s-option{display:none}";
+    "s-badge[tone=critical]{background:#fedad9} s-option,s-choice{display:none}";
   document.head.appendChild(css);
 })();
 `;

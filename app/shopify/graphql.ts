@@ -283,6 +283,23 @@ export const ORDERS_FOR_IMPORT = /* GraphQL */ `
   }
 `;
 
+/** The newest orders, for the sandbox's stand-in order list (the page that hosts "Generate invoices"). */
+export const RECENT_ORDERS = /* GraphQL */ `
+  query RecentOrders {
+    orders(first: 50, sortKey: CREATED_AT, reverse: true) {
+      nodes {
+        legacyResourceId
+        name
+        createdAt
+        email
+        displayFinancialStatus
+        displayFulfillmentStatus
+        totalPriceSet { shopMoney { amount currencyCode } }
+      }
+    }
+  }
+`;
+
 /**
  * How many orders a historical import covers. Shopify stops counting at 10,000 unless `limit` is null;
  * `precision` says whether the count is exact.

@@ -188,6 +188,8 @@ const SNAPSHOT = "schema-at-last-migration.prisma";
 function newMigration(name: string) {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error("migration name: lowercase letters, digits and _");
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  // The PostgreSQL schema is made from the SQLite one: made now, so that its migration is not diffed against a stale copy.
+  fs.writeFileSync(PG_SCHEMA, postgresSchemaFrom(fs.readFileSync(SQLITE_SCHEMA, "utf8")));
   for (const flavour of ["sqlite", "postgresql"] as const) {
     const schema = flavour === "sqlite" ? SQLITE_SCHEMA : PG_SCHEMA;
     const dir = migrationsDir(flavour);

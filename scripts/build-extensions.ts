@@ -54,6 +54,9 @@ export async function buildExtensions(): Promise<ExtensionTarget[]> {
       configFile: false,
       logLevel: "warn",
       esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+      // Customer-account extensions call the app at its address (they have no relative fetch to it, as admin
+      // extensions do): the app's URL at build time, empty in the sandbox, whose host serves them from the app.
+      define: { "process.env.INVOICE_BRIDGE_APP_URL": JSON.stringify(process.env.SHOPIFY_APP_URL ?? "") },
       build: {
         outDir: path.dirname(t.bundle),
         emptyOutDir: false,

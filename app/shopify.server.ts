@@ -16,7 +16,7 @@ import { env } from "./lib/env.server";
 export const API_VERSION = ApiVersion.October26;
 
 /** The scopes we ask for; the README says why each one is needed. shopify.app.toml lists the same. */
-export const ACCESS_SCOPES = ["write_orders", "read_customers"];
+export const ACCESS_SCOPES = ["write_orders", "read_customers", "read_payment_terms"];
 
 const config = env();
 

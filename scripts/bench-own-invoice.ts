@@ -31,7 +31,7 @@ function invoice(lines: number): OwnInvoiceContent {
     source: "admin-api", id: "1", name: "#1", currency: "DKK", shopCurrency: "DKK", presentmentCurrency: "DKK", taxesIncluded: false,
     createdAt: "2026-11-21T10:00:00Z", cancelledAt: null, financialStatus: "paid", fulfillmentStatus: "unfulfilled", tags: [], channel: "web",
     gateways: [], locale: "da-DK", email: null, customer: null, company: null, billingAddress: null, shippingAddress: null,
-    lines: orderLines, shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: net + tax, totalTax: tax,
+    lines: orderLines, shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: net + tax, totalTax: tax, paymentTerms: null,
   };
   return contentFromPlan({
     kind: "invoice",

@@ -8,7 +8,7 @@ import { PermanentError } from "../lib/errors";
 import { orderFromAdminApi } from "../invoicing/order";
 import { decide } from "../invoicing/rules";
 import { readShopSettings } from "../invoicing/settings";
-import { fetchOrder } from "../invoicing/sync-order.use-case";
+import { fetchOrder, fetchPaymentTerms } from "../invoicing/sync-order.use-case";
 import { requestGenerateInvoice, staffKinds, type OrderInvoiceDeps } from "./order-invoice.server";
 
 /** The most orders one click takes: the admin's order list selects at most 250 at a time. */
@@ -53,7 +53,9 @@ export async function summarizeBulk(deps: OrderInvoiceDeps, input: { shopDomain:
     if (!kind) return { orderId, orderName: order.name, outcome: "not-eligible", reason: `${connection.name} does not make that kind of document.` };
     const decision = decide({ order, rules: settings.rules, request: { by: "staff", kind }, verificationStartedAt: shop?.verificationStartedAt ?? now, now });
     if (decision.action === "skip") return { orderId, orderName: order.name, outcome: "not-eligible", reason: decision.reasons.join(" ") || "The rules do not invoice it." };
-    return { orderId, orderName: order.name, outcome: "queued" };
+    // The order's payment terms give its due date, where the system takes one (else its own terms apply).
+    const terms = connection.provider.capabilities.staffDueDate ? await fetchPaymentTerms(admin, orderId) : null;
+    return { orderId, orderName: order.name, outcome: "queued", dueDate: terms?.dueDate ?? null };
   };
 
   const rows: Array<BulkRow & { dueDate?: string | null }> = [];

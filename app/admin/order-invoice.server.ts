@@ -2,18 +2,17 @@
 // the last sync-log line and the actions its accounting system allows, a preview of the plan before anything
 // is posted, and "Generate invoice", which runs the same order sync as the automatic path, once per click.
 import type { Db } from "../db.server";
-import { signPdfLink } from "../documents/pdf-links.server";
+import { signedPdfUrl } from "../documents/pdf-links.server";
 import { enqueueJob } from "../jobs/enqueue.server";
 import { orderGroupKey } from "../jobs/queue";
 import { PermanentError } from "../lib/errors";
-import { env } from "../lib/env.server";
 import { formatMinor, ratioToString } from "../lib/money";
 import { retryJob } from "../jobs/retry.server";
 import { orderFromAdminApi } from "../invoicing/order";
 import { planDocument } from "../invoicing/plan";
 import { decide } from "../invoicing/rules";
 import { planOptionsFor, readShopSettings } from "../invoicing/settings";
-import { fetchOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
+import { fetchOrder, fetchPaymentTerms, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
 import type { DocumentKind, ProviderType } from "../providers/provider";
 import { NAMES } from "../providers/registry";
 
@@ -22,11 +21,6 @@ export type OrderInvoiceDeps = Pick<SyncOrderDeps, "db" | "adminClientFor" | "pr
 /** The kinds staff may choose on the order page: the ones the accounting system makes that are invoices. */
 export function staffKinds(kinds: DocumentKind[] | undefined): Array<"draft" | "invoice"> {
   return (kinds ?? ["draft", "invoice"]).filter((k): k is "draft" | "invoice" => k === "draft" || k === "invoice");
-}
-
-/** A link the admin may open from an extension (a new tab, the print dialog): absolute, on the app's URL. */
-function appLink(path: string): string {
-  return new URL(path, env().SHOPIFY_APP_URL).toString();
 }
 
 /** The order block: every document of the order, the last sync-log line, and what staff can do. */
@@ -59,7 +53,7 @@ export async function orderInvoiceState(deps: Pick<OrderInvoiceDeps, "db" | "pro
         total: d.totalMinor === null || !d.currency ? null : `${formatMinor(d.totalMinor, d.currency)} ${d.currency}`,
         dueDate: d.dueDate?.toISOString().slice(0, 10) ?? null,
         provider: NAMES[d.providerType as ProviderType] ?? d.providerType,
-        pdf: d.state === "finalized" && d.pdfPath ? appLink(signPdfLink({ documentId: d.id, audience: "admin" })) : null,
+        pdf: d.state === "finalized" && d.pdfPath ? signedPdfUrl({ documentId: d.id, audience: "admin" }) : null,
         working: working.has(d.id),
         actions: {
           resend: booked && d.kind === "invoice",
@@ -84,7 +78,8 @@ export async function previewOrderInvoice(deps: OrderInvoiceDeps, input: { shopD
   const { db } = deps;
   const shop = await db.shop.findUnique({ where: { shopDomain: input.shopDomain } });
   const settings = readShopSettings(shop?.settings);
-  const fetched = await fetchOrder(await deps.adminClientFor(input.shopDomain), input.orderId);
+  const admin = await deps.adminClientFor(input.shopDomain);
+  const fetched = await fetchOrder(admin, input.orderId);
   // Another shop's order is answered like a missing one.
   if (!fetched) throw new PermanentError("order_not_found", "This order does not exist in this shop.");
   const order = orderFromAdminApi(fetched, settings.currencyMode);
@@ -127,7 +122,7 @@ export async function previewOrderInvoice(deps: OrderInvoiceDeps, input: { shopD
     vat: plan.vatBreakdown.map((v) => ({ rate: v.rate, net: money(v.net), vat: money(v.vat) })),
     totals: { net: money(plan.totals.net), vat: money(plan.totals.vat), gross: money(plan.totals.gross) },
     check: { outcome: plan.check.outcome, shopifyTotal: money(plan.check.shopifyTotal), documentTotal: money(plan.check.documentTotal), difference: money(plan.check.difference) },
-    dueDate: dueDateChoice(connection, null),
+    dueDate: dueDateChoice(connection, await fetchPaymentTerms(admin, input.orderId)),
   };
 }
 

@@ -29,6 +29,11 @@ export function signPdfLink(input: { documentId: string; audience: PdfAudience; 
   return `/documents/${encodeURIComponent(input.documentId)}.pdf?${query}`;
 }
 
+/** The signed link as a whole URL on the app's address, for links opened from an extension (admin or buyer). */
+export function signedPdfUrl(input: { documentId: string; audience: PdfAudience; now?: Date }): string {
+  return new URL(signPdfLink(input), env().SHOPIFY_APP_URL).toString();
+}
+
 export type PdfLinkCheck = { ok: true } | { ok: false; status: 403 | 410; reason: string };
 
 export function checkPdfLink(input: { documentId: string; params: URLSearchParams; now?: Date }): PdfLinkCheck {

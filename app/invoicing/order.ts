@@ -40,6 +40,12 @@ export type Address = {
   phone: string | null;
 };
 
+/**
+ * The order's payment terms (B2B net terms, "due in 30 days"). dueDate is the date part, in UTC, of the first
+ * payment schedule's due time; terms due on receipt or on fulfilment have no due date until Shopify sets one.
+ */
+export type PaymentTerms = { name: string | null; dueInDays: number | null; dueDate: string | null };
+
 export type NormalizedOrder = {
   source: "admin-api" | "webhook";
   id: string;
@@ -75,9 +81,28 @@ export type NormalizedOrder = {
   /** Shopify's current total (after edits and refunds) and its tax. */
   total: bigint;
   totalTax: bigint;
+  /** Null when the order has no payment terms. */
+  paymentTerms: PaymentTerms | null;
 };
 
+/** "2026-02-14T10:00:00Z" or "2026-02-14T11:00:00+01:00" → "2026-02-14", the same day whichever way Shopify writes it. */
+function utcDate(timestamp: string | null | undefined): string | null {
+  return timestamp ? new Date(timestamp).toISOString().slice(0, 10) : null;
+}
+
 // ---------- Admin GraphQL (the OrderForInvoice document) ----------
+
+const gqlPaymentTerms = z.object({
+  paymentTermsName: z.string(),
+  dueInDays: z.number().int().nullable(),
+  paymentSchedules: z.object({ nodes: z.array(z.object({ dueAt: z.iso.datetime({ offset: true }).nullable() })) }),
+});
+
+/** Shopify's payment terms (ORDER_PAYMENT_TERMS, or a query that asks for them) as the normalized order holds them. */
+export function paymentTermsFromAdminApi(input: unknown): PaymentTerms | null {
+  const terms = gqlPaymentTerms.nullish().parse(input);
+  return terms ? { name: terms.paymentTermsName, dueInDays: terms.dueInDays, dueDate: utcDate(terms.paymentSchedules.nodes[0]?.dueAt) } : null;
+}
 
 const moneyV2 = z.object({ amount: z.string(), currencyCode: z.string() });
 const moneyBag = z.object({ shopMoney: moneyV2, presentmentMoney: moneyV2 });
@@ -163,6 +188,8 @@ export const gqlOrder = z.object({
   currentTotalPriceSet: moneyBag,
   totalTaxSet: moneyBag.nullable(),
   transactions: z.array(z.object({ kind: z.string(), status: z.string(), gateway: z.string().nullable(), amountSet: moneyBag })),
+  // nullish: the order query does not ask for them (ORDER_PAYMENT_TERMS does, where the scope allows).
+  paymentTerms: gqlPaymentTerms.nullish(),
 });
 
 export type GqlOrder = z.infer<typeof gqlOrder>;
@@ -245,6 +272,7 @@ export function orderFromAdminApi(input: unknown, mode: CurrencyMode = "shop"): 
     giftCardPaid,
     total: pick(o.currentTotalPriceSet),
     totalTax: o.totalTaxSet ? pick(o.totalTaxSet) : 0n,
+    paymentTerms: paymentTermsFromAdminApi(o.paymentTerms),
   };
 }
 
@@ -319,6 +347,13 @@ export const restOrderPayload = z.object({
   current_total_duties_set: restSet.nullish(),
   current_total_price_set: restSet,
   total_tax_set: restSet.nullish(),
+  payment_terms: z
+    .object({
+      payment_terms_name: z.string().nullish(),
+      due_in_days: z.number().int().nullish(),
+      payment_schedules: z.array(z.object({ due_at: z.iso.datetime({ offset: true }).nullish() })).nullish(),
+    })
+    .nullish(),
 });
 
 export function orderFromWebhook(input: unknown, mode: CurrencyMode = "shop"): NormalizedOrder {
@@ -396,5 +431,8 @@ export function orderFromWebhook(input: unknown, mode: CurrencyMode = "shop"): N
     giftCardPaid: null,
     total: pick(o.current_total_price_set),
     totalTax: o.total_tax_set ? pick(o.total_tax_set) : 0n,
+    paymentTerms: o.payment_terms
+      ? { name: o.payment_terms.payment_terms_name ?? null, dueInDays: o.payment_terms.due_in_days ?? null, dueDate: utcDate(o.payment_terms.payment_schedules?.[0]?.due_at) }
+      : null,
   };
 }

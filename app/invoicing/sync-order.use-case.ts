@@ -9,9 +9,9 @@ import type { AccountingProvider, MissingProductPolicy } from "../providers/prov
 import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
 import { formatMinor } from "../lib/money";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
-import { ORDER_FOR_INVOICE, ORDER_LINE_ITEMS_PAGE } from "../shopify/graphql";
+import { ORDER_FOR_INVOICE, ORDER_LINE_ITEMS_PAGE, ORDER_PAYMENT_TERMS } from "../shopify/graphql";
 import { writeSyncLog } from "../sync-log/sync-log.server";
-import { orderFromAdminApi, orderFromWebhook, type NormalizedOrder } from "./order";
+import { orderFromAdminApi, orderFromWebhook, paymentTermsFromAdminApi, type NormalizedOrder, type PaymentTerms } from "./order";
 import { decide } from "./rules";
 import { planDocument } from "./plan";
 import { planOptionsFor, readShopSettings } from "./settings";
@@ -228,4 +228,18 @@ function emailSettings(shopSettings: string | null | undefined, order: Normalize
 
 function isOrderPayload(topic: string) {
   return topic.startsWith("ORDERS_") && topic !== "ORDERS_EDITED";
+}
+
+/**
+ * The order's payment terms, where staff choose a due date; null when it has none, or when the shop has not
+ * approved the read_payment_terms scope yet (Shopify answers ACCESS_DENIED): a suggestion, never a reason to fail.
+ */
+export async function fetchPaymentTerms(admin: ShopifyAdminClient, orderId: string): Promise<PaymentTerms | null> {
+  try {
+    const answer = await admin.request<{ order: { paymentTerms: unknown } | null }>(ORDER_PAYMENT_TERMS, { id: `gid://shopify/Order/${orderId}` });
+    return paymentTermsFromAdminApi(answer.order?.paymentTerms);
+  } catch (error) {
+    if (error instanceof AppError && error.kind === "permanent") return null;
+    throw error;
+  }
 }

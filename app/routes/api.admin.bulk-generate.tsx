@@ -24,7 +24,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const parsed = BODY.safeParse(await request.json().catch(() => null));
     if (!parsed.success) return Response.json({ ok: false, message: "The request is not one this endpoint knows (intent: summary or generate, with orderIds)." }, { status: 400 });
     const body = parsed.data;
-    if (body.intent === "summary") return summarizeBulk(deps, { shopDomain: session.shop, orderIds: body.orderIds, kind: body.kind });
+    if (body.intent === "summary") {
+      const summary = await summarizeBulk(deps, { shopDomain: session.shop, orderIds: body.orderIds, kind: body.kind });
+      // Each queued order's due date is the job's business, not the summary's.
+      return { ...summary, rows: summary.rows.map(({ dueDate: _dueDate, ...row }) => row) };
+    }
     return { ok: true, ...(await requestBulkGenerate(deps, { shopDomain: session.shop, ...body })) };
   });
 };

@@ -283,6 +283,81 @@ export const ORDERS_FOR_IMPORT = /* GraphQL */ `
   }
 `;
 
+/**
+ * An order's payment terms (B2B net terms), where staff choose a due date. Asked apart from the order: it needs
+ * the read_payment_terms scope, and a shop that has not approved it yet answers ACCESS_DENIED, which must not
+ * stop the order itself from being read (https://shopify.dev/docs/api/admin-graphql/latest/objects/PaymentTerms).
+ */
+export const ORDER_PAYMENT_TERMS = /* GraphQL */ `
+  query OrderPaymentTerms($id: ID!) {
+    order(id: $id) {
+      id
+      paymentTerms {
+        paymentTermsName
+        paymentTermsType
+        dueInDays
+        paymentSchedules(first: 1) { nodes { dueAt issuedAt } }
+      }
+    }
+  }
+`;
+
+/**
+ * Who may see an order's invoices in customer accounts: its customer, and for a B2B order its company location
+ * (the buyer's roles are checked against it).
+ */
+export const ORDER_BUYER = /* GraphQL */ `
+  query OrderBuyer($id: ID!) {
+    order(id: $id) {
+      id
+      name
+      displayFinancialStatus
+      customer { id }
+      purchasingEntity {
+        __typename
+        ... on PurchasingCompany { company { id name } location { id name } }
+      }
+    }
+  }
+`;
+
+/** A signed-in buyer: the company locations they have a role in (B2B), for the customer-account Invoices page. */
+export const CUSTOMER_COMPANY_ROLES = /* GraphQL */ `
+  query CustomerCompanyRoles($id: ID!) {
+    customer(id: $id) {
+      id
+      companyContactProfiles {
+        company { id name }
+        roleAssignments(first: 50) { nodes { companyLocation { id name } role { name } } }
+      }
+    }
+  }
+`;
+
+/** A page of a buyer's orders (ids and payment status), newest first. */
+export const CUSTOMER_ORDER_IDS = /* GraphQL */ `
+  query CustomerOrderIds($id: ID!, $after: String) {
+    customer(id: $id) {
+      orders(first: 250, after: $after, sortKey: CREATED_AT, reverse: true) {
+        nodes { id displayFinancialStatus }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+`;
+
+/** A page of a company location's orders (ids and payment status), newest first. */
+export const COMPANY_LOCATION_ORDER_IDS = /* GraphQL */ `
+  query CompanyLocationOrderIds($id: ID!, $after: String) {
+    companyLocation(id: $id) {
+      orders(first: 250, after: $after, sortKey: CREATED_AT, reverse: true) {
+        nodes { id displayFinancialStatus }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+`;
+
 /** The newest orders, for the sandbox's stand-in order list (the page that hosts "Generate invoices"). */
 export const RECENT_ORDERS = /* GraphQL */ `
   query RecentOrders {

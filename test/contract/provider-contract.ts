@@ -55,7 +55,7 @@ function order(currency: string, vatRate: string): NormalizedOrder {
     createdAt: "2026-11-21T10:00:00Z", cancelledAt: null, financialStatus: "paid", fulfillmentStatus: "unfulfilled", tags: [], channel: "web",
     gateways: [], locale: "en", email: "contract@example.com", customer: null, company: null, billingAddress: null, shippingAddress: null,
     lines: [{ id: "1", sku: "CONTRACT-1", variantId: null, title: "Contract item", quantity: 2, unitPrice: 5000n, discount: 0n, taxes: [{ title: "VAT", rate, amount: tax }], isGiftCard: false, requiresShipping: false }],
-    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: 10000n + tax, totalTax: tax,
+    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: 10000n + tax, totalTax: tax, paymentTerms: null,
   };
 }
 

@@ -141,6 +141,14 @@ describeWithDb("the admin order extensions' backend (ID tokens, real route)", ()
     expect(economic.agreements.get("g")!.booked.size).toBe(1);
   });
 
+  it("the preview's due date: the order's payment terms where it has them, else the accounting system's terms", async () => {
+    const token = await idToken(SHOP);
+    const plain = shopify.addOrder(SHOP, ORDER);
+    expect((await call(plain.id, { token, body: { intent: "preview" } })).body.dueDate).toEqual({ settable: true, suggested: null, note: "Empty: the payment terms set in e-conomic." });
+    const net = shopify.addOrder(SHOP, { ...ORDER, createdAt: "2026-11-20T09:00:00Z", paymentTerms: { name: "Net 30", dueInDays: 30 } });
+    expect((await call(net.id, { token, body: { intent: "preview" } })).body.dueDate).toEqual({ settable: true, suggested: "2026-12-20", note: "From the order's payment terms (Net 30)." });
+  });
+
   it("the preview equals the document that is then made, across the plan's cases (VAT included and not, discounts, JPY, two rates)", async () => {
     const token = await idToken(SHOP);
     const cases: SeedOrder[] = [
@@ -293,7 +301,8 @@ describeWithDb("the admin order extensions' backend (ID tokens, real route)", ()
     const cancelled = shopify.addOrder(SHOP, ORDER);
     shopify.setOrderStatus(SHOP, cancelled.id, { cancelled: true });
     const theirs = shopify.addOrder(OTHER, ORDER);
-    const fresh = [shopify.addOrder(SHOP, ORDER), shopify.addOrder(SHOP, { ...ORDER, email: "other@example.dk" })];
+    // the second on B2B net terms: its invoice falls due when the terms say
+    const fresh = [shopify.addOrder(SHOP, ORDER), shopify.addOrder(SHOP, { ...ORDER, email: "other@example.dk", createdAt: "2026-12-01T10:00:00Z", paymentTerms: { name: "Net 30", dueInDays: 30 } })];
     const orderIds = [invoiced, cancelled, theirs, ...fresh].map((o) => `gid://shopify/Order/${o.id}`);
     const db = await testDb();
     const jobsBefore = await db.job.count();
@@ -322,6 +331,8 @@ describeWithDb("the admin order extensions' backend (ID tokens, real route)", ()
 
     await work();
     expect([...economic.agreements.get("g")!.booked.values()]).toHaveLength(3);
+    const netTerms = await db.document.findFirstOrThrow({ where: { orderId: String(fresh[1].id) } });
+    expect(netTerms.dueDate?.toISOString().slice(0, 10)).toBe("2026-12-31");
     const [run] = await recentBulkRuns(db, SHOP);
     expect(run).toMatchObject({ queued: 2, finished: 2, failed: 0, waiting: 0, percent: 100, invoiced: 1 });
     expect(run.notEligible).toEqual([

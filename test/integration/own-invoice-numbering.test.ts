@@ -38,7 +38,7 @@ function order(id: string, quantity = 1): NormalizedOrder {
     billingAddress: { name: "Søren Ærø", company: null, address1: "Havnegade 1", address2: null, city: "Svendborg", zip: "5700", province: null, countryCode: "DK", phone: null },
     shippingAddress: null,
     lines: [{ id: "1", sku: "KAFFE-1", variantId: null, title: "Kaffe Ærø blend", quantity, unitPrice: 10000n, discount: 0n, taxes: [{ title: "Moms", rate: parseRatio("0.25"), amount: tax }], isGiftCard: false, requiresShipping: true }],
-    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: net + tax, totalTax: tax,
+    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: net + tax, totalTax: tax, paymentTerms: null,
   };
 }
 

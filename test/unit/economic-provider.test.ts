@@ -42,7 +42,7 @@ function order(overrides: Partial<NormalizedOrder> = {}): NormalizedOrder {
     tags: [], channel: "web", gateways: ["shopify_payments"], locale: "da", email: "anna(dk)@example.com", customer: null, company: null,
     billingAddress: null, shippingAddress: null,
     lines: [{ id: "1", sku: "MUG", variantId: "11", title: "Mug", quantity: 3, unitPrice: 9995n, discount: 0n, taxes: [{ title: "Moms", rate: parseRatio("0.25"), amount: 7496n }], isGiftCard: false, requiresShipping: true }],
-    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: 37481n, totalTax: 7496n,
+    shipping: [], tip: 0n, duties: 0n, giftCardPaid: 0n, total: 37481n, totalTax: 7496n, paymentTerms: null,
     ...overrides,
   };
 }

@@ -32,7 +32,7 @@ function order(currency: string, lines: LineSpec[], shipping: { title: string; p
     source: "admin-api", id: "7001", name: "#7001", currency, shopCurrency: currency, presentmentCurrency: currency, taxesIncluded: false,
     createdAt: "2026-11-21T10:00:00Z", cancelledAt: null, financialStatus: "paid", fulfillmentStatus: "unfulfilled", tags: [], channel: "web",
     gateways: [], locale: null, email: null, customer: null, company: null, billingAddress: null, shippingAddress: null,
-    lines: orderLines, shipping: shippingLines, tip: 0n, duties: 0n, giftCardPaid: 0n, total: net + tax, totalTax: tax,
+    lines: orderLines, shipping: shippingLines, tip: 0n, duties: 0n, giftCardPaid: 0n, total: net + tax, totalTax: tax, paymentTerms: null,
   };
 }
 

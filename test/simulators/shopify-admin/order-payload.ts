@@ -3,7 +3,7 @@
 // That is the point: the app's arithmetic is then checked against Shopify's, not against a copy of its own.
 import { z } from "zod";
 import { toMinor } from "./money";
-import type { Allocation, Amount, DiscountApplication, LineItem, SeedCompany, SeedOrder, ShippingLine, StoredOrder, StoredTransaction, TaxLine } from "./orders";
+import type { Allocation, Amount, DiscountApplication, LineItem, SeedCompany, SeedOrder, ShippingLine, StoredOrder, StoredPaymentTerms, StoredTransaction, TaxLine } from "./orders";
 
 const money = z.object({ amount: z.union([z.string(), z.number()]), currency_code: z.string() });
 const moneySet = z.object({ shop_money: money, presentment_money: money });
@@ -32,6 +32,15 @@ const payloadSchema = z.object({
   customer_locale: z.string().nullish(),
   note: z.string().nullish(),
   po_number: z.string().nullish(),
+  // Shopify's examples write the type in capitals ("NET"); read it either way, as the Admin API's enum.
+  payment_terms: z
+    .object({
+      payment_terms_name: z.string(),
+      payment_terms_type: z.string().transform((t) => t.toUpperCase()).pipe(z.enum(["RECEIPT", "NET", "FIXED", "FULFILLMENT", "UNKNOWN"])),
+      due_in_days: z.number().int().nullish(),
+      payment_schedules: z.array(z.object({ issued_at: z.iso.datetime({ offset: true }).nullish(), due_at: z.iso.datetime({ offset: true }).nullish() })).default([]),
+    })
+    .nullish(),
   billing_address: z.record(z.string(), z.unknown()).nullish(),
   shipping_address: z.record(z.string(), z.unknown()).nullish(),
   customer: z
@@ -208,6 +217,15 @@ export function orderFromPayload(input: unknown, extras: PayloadExtras): StoredO
   const tipShop = p.total_tip_received == null ? 0n : decimal(p.total_tip_received, shopCurrency, "total_tip_received");
   const giftCard = add((transactions ?? []).filter((t) => t.gateway === "gift_card" && ["sale", "capture"].includes(t.kind.toLowerCase()) && t.status.toLowerCase() === "success").map((t) => t.amount));
   const createdAt = p.created_at ?? new Date().toISOString();
+  const paymentTerms: StoredPaymentTerms | null = p.payment_terms
+    ? {
+        id: extras.newId(),
+        name: p.payment_terms.payment_terms_name,
+        type: p.payment_terms.payment_terms_type,
+        dueInDays: p.payment_terms.due_in_days ?? null,
+        schedules: p.payment_terms.payment_schedules.map((s) => ({ id: extras.newId(), issuedAt: s.issued_at ?? null, dueAt: s.due_at ?? null })),
+      }
+    : null;
   const seed: SeedOrder = {
     id: extras.id,
     name: p.name ?? `#${extras.orderNumber}`,
@@ -273,6 +291,7 @@ export function orderFromPayload(input: unknown, extras: PayloadExtras): StoredO
     discountApplications: applications,
     taxExempt: p.tax_exempt ?? p.customer?.tax_exempt ?? false,
     poNumber: p.po_number ?? null,
+    paymentTerms,
     transactions,
     raw: input as Record<string, unknown>,
     metafields: new Map(),

@@ -67,6 +67,18 @@ export type SeedOrder = {
   giftCardPayment?: string;
   customerLocale?: string;
   note?: string | null;
+  /** Net terms ("Net 30"): the schedule is issued at createdAt unless given, and due dueInDays later. */
+  paymentTerms?: { name: string; type?: PaymentTermsType; dueInDays?: number | null; issuedAt?: string; dueAt?: string } | null;
+};
+
+export type PaymentTermsType = "RECEIPT" | "NET" | "FIXED" | "FULFILLMENT" | "UNKNOWN";
+/** An order's payment terms as Shopify keeps them: the template's name and type, and the payment schedules. */
+export type StoredPaymentTerms = {
+  id: number;
+  name: string;
+  type: PaymentTermsType;
+  dueInDays: number | null;
+  schedules: Array<{ id: number; issuedAt: string | null; dueAt: string | null }>;
 };
 
 /**
@@ -158,6 +170,7 @@ export type StoredOrder = {
   discountApplications: DiscountApplication[];
   taxExempt: boolean;
   poNumber: string | null;
+  paymentTerms: StoredPaymentTerms | null;
   /** The order's payment transactions as given; null: derived from the gateways and the gift-card payment. */
   transactions: StoredTransaction[] | null;
   /** The Shopify payload the order was seeded from; its webhooks carry it (ids and statuses brought up to date). */
@@ -295,6 +308,7 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
       lineDiscounts.shop || shippingDiscounts.shop ? [discountApplication("line_item", lineDiscounts), discountApplication("shipping_line", shippingDiscounts)] : [],
     taxExempt: false,
     poNumber: null,
+    paymentTerms: seed.paymentTerms ? seededPaymentTerms(seed.paymentTerms, now) : null,
     transactions: null,
     raw: null,
     metafields: new Map(),
@@ -302,6 +316,17 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
     fulfillments: [],
     edits: [],
   };
+}
+
+// PaymentScheduleInput: net terms are given an issue date and due dueInDays later; fixed terms a due date.
+function seededPaymentTerms(terms: NonNullable<SeedOrder["paymentTerms"]>, createdAt: string): StoredPaymentTerms {
+  const type = terms.type ?? "NET";
+  const dueInDays = terms.dueInDays ?? null;
+  if (type === "NET" && dueInDays === null) throw new Error("net payment terms need dueInDays");
+  if (type === "FIXED" && !terms.dueAt) throw new Error("fixed payment terms need dueAt");
+  const issuedAt = terms.issuedAt ?? createdAt;
+  const dueAt = terms.dueAt ?? (type === "NET" ? new Date(Date.parse(issuedAt) + dueInDays! * 86_400_000).toISOString() : null);
+  return { id: newId(), name: terms.name, type, dueInDays, schedules: type === "RECEIPT" || type === "FULFILLMENT" ? [] : [{ id: newId(), issuedAt, dueAt }] };
 }
 
 /** Applies an edit to the order (lines added, units taken off, totals after) and returns its agreement. */
@@ -503,6 +528,14 @@ function builtRestOrder(order: StoredOrder, customer: SeedCustomer | undefined) 
     current_total_price_set: restMoney(order.current.total, order),
     tax_exempt: order.taxExempt,
     po_number: order.poNumber,
+    payment_terms: order.paymentTerms
+      ? {
+          payment_terms_name: order.paymentTerms.name,
+          payment_terms_type: order.paymentTerms.type,
+          due_in_days: order.paymentTerms.dueInDays,
+          payment_schedules: order.paymentTerms.schedules.map((s) => ({ issued_at: s.issuedAt, due_at: s.dueAt })),
+        }
+      : null,
     discount_applications: order.discountApplications.map((d) => ({
       type: d.type,
       ...(d.type === "discount_code" ? { code: d.code } : { title: d.title, description: d.description }),
@@ -825,6 +858,7 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
     currentTotalDiscountsSet: gqlMoney(order.current.discounts, order),
     taxExempt: order.taxExempt,
     poNumber: order.poNumber,
+    paymentTerms: order.paymentTerms ? gqlPaymentTerms(order.paymentTerms) : null,
     discountApplications: (args: { first?: number; after?: string }) => connection(applications, args),
     totalTipReceivedSet: gqlMoney(order.totals.tip, order),
     currentTotalDutiesSet: order.totals.duties.shop ? gqlMoney(order.totals.duties, order) : null,
@@ -874,6 +908,23 @@ export function gqlOrder(order: StoredOrder, customer: SeedCustomer | undefined)
       })),
     metafield: (args: { namespace?: string; key: string }) => order.metafields.get(`${args.namespace ?? "$app"}.${args.key}`) ?? null,
   };
+}
+
+function gqlPaymentTerms(terms: StoredPaymentTerms) {
+  return {
+    id: `gid://shopify/PaymentTerms/${terms.id}`,
+    paymentTermsName: terms.name,
+    translatedName: terms.name,
+    paymentTermsType: terms.type,
+    dueInDays: terms.dueInDays,
+    paymentSchedules: (args: { first?: number; after?: string }) =>
+      connection(terms.schedules.map((s) => ({ id: `gid://shopify/PaymentSchedule/${s.id}`, issuedAt: gqlDateTime(s.issuedAt), dueAt: gqlDateTime(s.dueAt) })), args),
+  };
+}
+
+/** The Admin API writes a DateTime in UTC, to the second ("2026-02-14T10:00:00Z"), whatever offset it was given with. */
+function gqlDateTime(timestamp: string | null) {
+  return timestamp ? new Date(timestamp).toISOString().replace(/\.\d{3}Z$/, "Z") : null;
 }
 
 function gqlCustomer(customer: SeedCustomer) {

@@ -129,4 +129,16 @@ describe("Generate invoice (admin.order-details.action.render)", () => {
     await waitFor(() => expect(api.calls.some((c) => c.body?.intent === "generate")).toBe(true));
     expect(api.calls.find((c) => c.body?.intent === "generate")!.body).toMatchObject({ dueDate: null });
   });
+
+  it("a B2B order: the company is the customer it matches, with its payment terms as the due date", async () => {
+    extension.fetch = backend(() => ({
+      body: previewAnswer({
+        customer: { name: "Nordic Trade ApS", email: "buyer@nordic.example", match: "matched before (2001)" },
+        dueDate: { settable: true, suggested: "2027-01-05", note: "From the order's payment terms (Net 30)." },
+      }),
+    })).fetch;
+    await extension.render();
+    await waitFor(() => expect(text()).toContain("Nordic Trade ApS (buyer@nordic.example): matched before (2001)"));
+    expect(prop(document.body.querySelector('s-date-field[name="dueDate"]'), "value")).toBe("2027-01-05");
+  });
 });

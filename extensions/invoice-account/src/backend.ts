@@ -5,7 +5,8 @@ export type AccountDocument = {
   id: string;
   kind: "invoice" | "creditNote";
   number: string | null;
-  orderId: string;
+  /** Null for an invoice issued directly in the accounting system. */
+  orderId: string | null;
   orderName: string | null;
   issuedOn: string;
   dueDate: string | null;

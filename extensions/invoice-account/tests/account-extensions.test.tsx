@@ -10,7 +10,7 @@ import { accountDocument, backend, i18nFor, LOCALES, locale, ORDER_GID, orderAns
 // Intl puts no-break spaces between a currency and its amount; compared as plain spaces.
 const text = () => (document.body.textContent ?? "").replace(/[\u00a0\u202f]/g, " ");
 const prop = (element: Element | null, name: string) => ((element as unknown as Record<string, unknown> | null)?.[name] as string | undefined) ?? element?.getAttribute(name) ?? null;
-const links = () => [...document.body.querySelectorAll("s-link")].map((l) => [l.textContent, prop(l, "href")]);
+const links = () => [...document.body.querySelectorAll<Element>("s-link")].map((l) => [l.textContent, prop(l, "href")]);
 
 const status = getExtension("customer-account.order-status.block.render");
 const menuItem = getExtension("customer-account.order.action.menu-item.render");
@@ -122,7 +122,7 @@ describe("the Invoices page (customer-account.page.render)", () => {
     await waitFor(() => expect(links()).toHaveLength(3));
     expect(prop(document.body.querySelector("s-page"), "subheading")).toBe("Invoices of Nordic Trade ApS (Aarhus)");
     expect(text()).toContain("Order #1001 · Date Dec 1, 2026 · Due Dec 15, 2026 · Amount DKK 289.00");
-    expect([...document.body.querySelectorAll("s-badge")].map((b) => [b.textContent, prop(b, "tone")])).toEqual([
+    expect([...document.body.querySelectorAll<Element>("s-badge")].map((b) => [b.textContent, prop(b, "tone")])).toEqual([
       ["Open", "auto"],
       ["Overdue", "critical"],
       ["Credit note", "neutral"],

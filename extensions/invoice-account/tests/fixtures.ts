@@ -1,8 +1,11 @@
 // The backend's answers as fixtures, a fetch double that records each call with its Authorization header, and
 // an i18n that translates with the extension's own locale files (the tester's echoes keys).
 import { vi } from "vitest";
-import fs from "node:fs";
-import path from "node:path";
+import da from "../locales/da.json";
+import de from "../locales/de.json";
+import en from "../locales/en.default.json";
+import pt from "../locales/pt.json";
+import sv from "../locales/sv.json";
 import type { AccountDocument, InvoicesPage, OrderDocuments } from "../src/backend";
 
 export const ORDER_GID = "gid://shopify/Order/5550000000001";
@@ -46,8 +49,10 @@ export function backend(answer: (url: string) => { status?: number; body: unknow
 
 export const LOCALES = ["en.default", "da", "sv", "pt", "de"] as const;
 
+const FILES: Record<(typeof LOCALES)[number], Record<string, unknown>> = { "en.default": en, da, sv, pt, de };
+
 export function locale(name: (typeof LOCALES)[number]): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "../locales", `${name}.json`), "utf8")) as Record<string, unknown>;
+  return FILES[name];
 }
 
 /** shopify.i18n in a language: translate from the locale file, amounts and dates in the language's format. */

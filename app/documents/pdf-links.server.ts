@@ -22,15 +22,15 @@ function signature(documentId: string, audience: PdfAudience, expires: number): 
 }
 
 /** The path (and query) of a signed link to the document's PDF. */
-export function signPdfLink(input: { documentId: string; audience: PdfAudience; now?: Date }): string {
+export function signPdfLink(input: { documentId: string; audience: PdfAudience; now?: Date; path?: string }): string {
   const now = input.now ?? new Date();
   const expires = Math.floor(now.getTime() / 1000) + PDF_LINK_TTL_SECONDS[input.audience];
   const query = new URLSearchParams({ for: input.audience, expires: String(expires), signature: signature(input.documentId, input.audience, expires) });
-  return `/documents/${encodeURIComponent(input.documentId)}.pdf?${query}`;
+  return `${input.path ?? "/documents"}/${encodeURIComponent(input.documentId)}.pdf?${query}`;
 }
 
 /** The signed link as a whole URL on the app's address, for links opened from an extension (admin or buyer). */
-export function signedPdfUrl(input: { documentId: string; audience: PdfAudience; now?: Date }): string {
+export function signedPdfUrl(input: { documentId: string; audience: PdfAudience; now?: Date; path?: string }): string {
   return new URL(signPdfLink(input), env().SHOPIFY_APP_URL).toString();
 }
 

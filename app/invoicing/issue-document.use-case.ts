@@ -340,7 +340,7 @@ async function writeBack(input: IssueInput, deps: IssueDeps, documentId: string,
 }
 
 /** The externalId of a customer claim whose match is not known yet. */
-const PENDING = "(pending)";
+export const PENDING = "(pending)";
 
 export function isGoods(kind: string) {
   return kind === "product" || kind === "discount";

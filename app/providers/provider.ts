@@ -138,6 +138,18 @@ export function shortReference(idempotencyKey: string): string {
   return `Shopify ${orderId.slice(0, 24)} ${hash}`;
 }
 
+/** An invoice as the accounting system lists it for a customer: ours, or one issued there directly. */
+export type ListedInvoice = {
+  document: DocumentRef;
+  /** YYYY-MM-DD. */
+  issueDate: string;
+  dueDate: string | null;
+  currency: string;
+  /** What is still unpaid, in minor units; null where the system does not say. */
+  outstandingMinor: bigint | null;
+  isCreditNote: boolean;
+};
+
 /** The units of one order line shipped so far, as a provider that activates per article needs them. */
 export type ShippedUnits = { lineId: string; sku: string | null; description: string; quantity: number };
 
@@ -184,6 +196,8 @@ export interface AccountingProvider {
   cancelDocument?(input: { document: DocumentRef; reason: string }): Promise<void>;
   /** Has the accounting system e-mail the finalized document (capabilities.lifecycle.send). */
   sendDocument?(input: SendInput): Promise<void>;
+  /** A customer's booked invoices and credit notes, newest first, at most `limit` (capabilities.listCustomerInvoices). */
+  listCustomerInvoices?(input: { customerExternalId: string; limit: number }): Promise<ListedInvoice[]>;
   /** Moves a finalized document's due date to a later day, YYYY-MM-DD (capabilities.lifecycle.extendDueDate). */
   extendDueDate?(input: { document: DocumentRef; dueDate: string }): Promise<DocumentRef>;
   /**

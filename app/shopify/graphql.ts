@@ -339,7 +339,7 @@ export const CUSTOMER_ORDER_IDS = /* GraphQL */ `
   query CustomerOrderIds($id: ID!, $after: String) {
     customer(id: $id) {
       orders(first: 250, after: $after, sortKey: CREATED_AT, reverse: true) {
-        nodes { id displayFinancialStatus }
+        nodes { id displayFinancialStatus customer { id } }
         pageInfo { hasNextPage endCursor }
       }
     }
@@ -351,7 +351,7 @@ export const COMPANY_LOCATION_ORDER_IDS = /* GraphQL */ `
   query CompanyLocationOrderIds($id: ID!, $after: String) {
     companyLocation(id: $id) {
       orders(first: 250, after: $after, sortKey: CREATED_AT, reverse: true) {
-        nodes { id displayFinancialStatus }
+        nodes { id displayFinancialStatus customer { id } }
         pageInfo { hasNextPage endCursor }
       }
     }

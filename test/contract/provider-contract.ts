@@ -120,6 +120,28 @@ export function providerContract(harness: ProviderHarness) {
       expect(await harness.documents()).toEqual({ drafts: 0, booked: 1 });
     });
 
+    it("lists a customer's booked invoices with dates and what is owed, where it says it can (capabilities.listCustomerInvoices)", async () => {
+      const p = harness.provider();
+      // The capability and the method come together: the customer-account Invoices page relies on either.
+      expect(typeof p.listCustomerInvoices === "function").toBe(p.capabilities.listCustomerInvoices);
+      if (!p.capabilities.listCustomerInvoices) return;
+      await harness.seedProduct("CONTRACT-1", harness.vatRate);
+      const buyer = await p.findOrCreateCustomer({ customer: customer({}, harness.currency), linkedExternalId: null });
+      const other = await p.findOrCreateCustomer({ customer: customer({ email: "other@example.com", name: "Other Buyer", shopifyCustomerId: "9002" }, harness.currency), linkedExternalId: null });
+      expect(await p.listCustomerInvoices!({ customerExternalId: buyer.externalId, limit: 10 })).toEqual([]);
+      const plan = planDocument(order(harness.currency, harness.vatRate), { ...DEFAULT_PLAN_OPTIONS, priceBasis: p.priceBasisFor?.({ isB2B: false }) ?? p.capabilities.priceBasis });
+      const products = await p.findOrCreateProducts({ lines: [goods("CONTRACT-1", harness.vatRate)], policy: "halt" });
+      const draft = await p.createDocument({ kind: "invoice", plan, customer: { ...buyer, name: "Contract Buyer", countryCode: "DK", isB2B: false }, products, idempotencyKey: "ib:contract:list", dates: { issueDate: "2026-11-21", dueDate: "2026-12-05" } });
+      const final = await p.finalizeDocument({ document: draft });
+      const listed = await p.listCustomerInvoices!({ customerExternalId: buyer.externalId, limit: 10 });
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ document: { number: final.number, state: "booked", totalMinor: plan.totals.gross }, currency: harness.currency, isCreditNote: false });
+      expect(listed[0].issueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      // Booked a moment ago and not paid: all of it is owed (where the system says).
+      if (listed[0].outstandingMinor !== null) expect(listed[0].outstandingMinor).toBe(plan.totals.gross);
+      expect(await p.listCustomerInvoices!({ customerExternalId: other.externalId, limit: 10 })).toEqual([]);
+    });
+
     applicable("transportFaults", "classifies failures: 5xx and timeouts retryable, 429 retryable with its wait", async () => {
       const p = harness.provider();
       harness.fault({ kind: "status", status: 503 });

@@ -64,6 +64,7 @@ const customerList = z.object({ collection: z.array(z.object({ customerNumber: z
 const draftAnswer = z.object({ draftInvoiceNumber: z.number(), grossAmount: z.number().optional(), currency: z.string(), dueDate: z.string().optional() });
 const bookedAnswer = z.object({ bookedInvoiceNumber: z.number(), grossAmount: z.number().optional(), currency: z.string(), dueDate: z.string().optional() });
 const invoiceList = <T extends z.ZodTypeAny>(item: T) => z.object({ collection: z.array(item) });
+const listedInvoice = bookedAnswer.extend({ date: z.string(), remainder: z.number().nullish(), grossAmount: z.number() });
 
 export function createEconomicProvider(input: { credentials: EconomicCredentials; settings: EconomicSettings }): AccountingProvider {
   const settings = input.settings;
@@ -306,6 +307,20 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
       const drafts = await call("looking for an earlier draft", () => http.get("/invoices/drafts", { params: { filter } }), invoiceList(draftAnswer));
       if (drafts.collection[0]) return toRef("draft", drafts.collection[0].draftInvoiceNumber, drafts.collection[0].grossAmount, drafts.collection[0].currency);
       return null;
+    },
+
+    async listCustomerInvoices({ customerExternalId, limit }) {
+      // Booked invoices of the customer, newest first; a credit note is a booked invoice with a negative gross.
+      const params = { filter: `customer.customerNumber$eq:${Number(customerExternalId)}`, sort: "-bookedInvoiceNumber", pagesize: Math.min(limit, 1000) };
+      const list = await call("listing the customer's invoices", () => http.get("/invoices/booked", { params }), invoiceList(listedInvoice));
+      return list.collection.map((row) => ({
+        document: toRef("booked", row.bookedInvoiceNumber, row.grossAmount, row.currency, row.dueDate),
+        issueDate: row.date.slice(0, 10),
+        dueDate: row.dueDate?.slice(0, 10) ?? null,
+        currency: row.currency,
+        outstandingMinor: row.remainder === null || row.remainder === undefined ? null : toMinor(Math.abs(row.remainder).toFixed(currencyExponent(row.currency)), row.currency),
+        isCreditNote: row.grossAmount < 0,
+      }));
     },
 
     async getPdf({ document }) {

@@ -72,6 +72,7 @@ const orderRow = z.object({
   Rows: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 const invoiceRow = z.object({ Id: z.string(), InvoiceNumber: z.number(), TotalAmountInvoiceCurrency: z.number(), CurrencyCode: z.string(), DueDate: z.string().nullish() });
+const listedInvoiceRow = invoiceRow.extend({ InvoiceDate: z.string(), IsCreditInvoice: z.boolean().nullish(), RemainingAmountInvoiceCurrency: z.number().nullish() });
 
 export function createVismaProvider(input: { credentials: VismaCredentials; settings: VismaSettings; runtime?: ProviderRuntime }): AccountingProvider {
   const { settings, runtime } = input;
@@ -368,6 +369,19 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
         invoiceRow,
       );
       return toInvoiceRef(invoice);
+    },
+
+    async listCustomerInvoices({ customerExternalId, limit }) {
+      const params = { $filter: `CustomerId eq ${odataString(customerExternalId)}`, $orderby: "InvoiceDate desc", $pagesize: Math.min(limit, 200) };
+      const invoices = await http.call("listing the customer's invoices", { method: "GET", url: "/v2/customerinvoices", params }, page(listedInvoiceRow));
+      return invoices.Data.map((row) => ({
+        document: toInvoiceRef(row),
+        issueDate: row.InvoiceDate.slice(0, 10),
+        dueDate: row.DueDate?.slice(0, 10) ?? null,
+        currency: row.CurrencyCode,
+        outstandingMinor: minor(row.RemainingAmountInvoiceCurrency, row.CurrencyCode),
+        isCreditNote: Boolean(row.IsCreditInvoice) || row.TotalAmountInvoiceCurrency < 0,
+      }));
     },
 
     async findDocumentByReference({ idempotencyKey }) {

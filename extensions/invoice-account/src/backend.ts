@@ -1,25 +1,9 @@
 // The app's backend as the customer-account extensions see it (app/routes/api.account.*). A customer-account
 // extension calls the app at its full address, with the buyer's session token as a Bearer header.
 
-export type AccountDocument = {
-  id: string;
-  kind: "invoice" | "creditNote";
-  number: string | null;
-  /** Null for an invoice issued directly in the accounting system. */
-  orderId: string | null;
-  orderName: string | null;
-  issuedOn: string;
-  dueDate: string | null;
-  amount: string | null;
-  currency: string | null;
-  total: string | null;
-  status: "open" | "paid" | "overdue" | "credited" | null;
-  download: string;
-};
+import type { AccountDocument, InvoicesPage, OrderDocuments } from "../../../app/account/wire";
 
-export type OrderDocuments = { order: { id: string; name: string }; invoices: AccountDocument[]; creditNotes: AccountDocument[] };
-
-export type InvoicesPage = { company: { name: string; locations: string[] } | null; total: number; page: number; pages: number; documents: AccountDocument[] };
+export type { AccountDocument, InvoicesPage, OrderDocuments };
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; status: number; message: string };
 

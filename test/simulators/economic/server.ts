@@ -11,7 +11,8 @@
 //
 // Control API: POST /_control/agreements {appSecretToken, agreementGrantToken, dailyCallLimit?},
 // POST /_control/faults {kind, match?, times?, …} (see ../faults.ts), GET /_control/state?agreement=…,
-// POST /_control/reset.
+// POST /_control/payments {agreement, bookedInvoiceNumber, amount} (a payment the customer made: the invoice's
+// remainder goes down), POST /_control/reset.
 import type http from "node:http";
 import { randomUUID } from "node:crypto";
 import { PDFDocument, StandardFonts } from "pdf-lib";
@@ -305,6 +306,8 @@ export class EconomicSimulator {
       const booked = {
         ...rest,
         bookedInvoiceNumber: number,
+        // Unpaid in full when booked; a payment (control API) lowers it. A credit note's remainder is negative.
+        remainder: rest.grossAmount,
         pdf: { download: self(`/invoices/booked/${number}/pdf`) },
         self: self(`/invoices/booked/${number}`),
       };
@@ -393,7 +396,7 @@ export class EconomicSimulator {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000 || !Number.isInteger(skipPages) || skipPages < 0) {
       throw new ApiError(400, "Invalid paging.", "E04300", "pagesize must be 1–1000 and skippages 0 or more.");
     }
-    const matching = rows.filter(predicate);
+    const matching = sorted(rows.filter(predicate), url.searchParams.get("sort"));
     const page = matching.slice(skipPages * pageSize, (skipPages + 1) * pageSize);
     const link = (skip: number) => {
       const next = new URL(url);
@@ -437,6 +440,12 @@ export class EconomicSimulator {
           drafts: [...a.drafts.values()],
           booked: [...a.booked.values()],
         });
+      }
+      case "POST /_control/payments": {
+        const invoice = this.agreements.get(String(body.agreement))?.booked.get(Number(body.bookedInvoiceNumber));
+        if (!invoice) return sendJson(res, 404, { error: "unknown agreement or booked invoice" });
+        invoice.remainder = Math.round((Number(invoice.remainder) - Number(body.amount)) * 100) / 100;
+        return sendJson(res, 200, invoice);
       }
       case "POST /_control/reset":
         this.agreements.clear();
@@ -527,4 +536,20 @@ async function invoicePdf(invoice: Row, agreement: Agreement): Promise<Uint8Arra
  */
 function roundHalfAway(value: number): number {
   return Math.sign(value) * Math.round(Math.abs(value));
+}
+
+/** e-conomic's `sort`: comma-separated properties (dotted paths), each ascending, or descending with a leading "-". */
+function sorted(rows: Row[], sort: string | null): Row[] {
+  if (!sort) return rows;
+  const keys = sort.split(",").map((k) => ({ desc: k.startsWith("-"), path: k.replace(/^-/, "").split(".") }));
+  const value = (row: Row, path: string[]) => path.reduce<unknown>((node, part) => (node as Row | undefined)?.[part], row) as string | number | undefined;
+  return [...rows].sort((a, b) => {
+    for (const { desc, path } of keys) {
+      const [x, y] = [value(a, path), value(b, path)];
+      if (x === y) continue;
+      const order = x === undefined ? -1 : y === undefined ? 1 : x < y ? -1 : 1;
+      return desc ? -order : order;
+    }
+    return 0;
+  });
 }

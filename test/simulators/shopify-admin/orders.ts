@@ -927,7 +927,7 @@ function gqlDateTime(timestamp: string | null) {
   return timestamp ? new Date(timestamp).toISOString().replace(/\.\d{3}Z$/, "Z") : null;
 }
 
-function gqlCustomer(customer: SeedCustomer) {
+export function gqlCustomer(customer: SeedCustomer) {
   return {
     id: `gid://shopify/Customer/${customer.id}`,
     firstName: customer.firstName ?? null,

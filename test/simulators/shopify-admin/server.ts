@@ -8,6 +8,10 @@
 //   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, total}
 //                                             {shop, payload: <orders/* webhook body>, company?: {name, locationName, vatId?, externalId?}}
 //                                                                                 → {id, name, total} (amounts as given)
+//   POST /_control/companies                 {shop, id?, name, externalId?, locations: [{id?, name}],
+//                                             contacts?: [{customerId, roles?: [{locationId | location: <index>, role?}]}]}
+//                                                                                 → the company with its ids
+//   POST /_control/companies/:id/roles       {shop, customerId, locationId, role?, revoke?}   (role: "Location admin" | "Ordering only")
 //   POST /_control/orders/:id/status          {shop, financialStatus?, fulfillmentStatus?, cancelled?}
 //   POST /_control/orders/:id/edits           {shop, edit: {add?: [SeedLine], remove?: [{index, quantity}]}} → the orders/edited payload
 //   POST /_control/orders/:id/fulfillments    {shop, fulfillment: {lines: [{index, quantity}]}} → {id, name, orderFulfillmentStatus}
@@ -24,11 +28,13 @@ import { createHmac, randomUUID } from "node:crypto";
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { parse as parseToml } from "smol-toml";
 import { FaultInjector, listenOnLoopback, readBody, sendJson, type FaultRule, type LoopbackServer } from "../faults";
+import { Companies, CompanyError } from "./companies";
 import { queryCost } from "./cost";
 import { orderMatcher, sortedOrderPage } from "./order-search";
 import { orderFromPayload, parseOrderPayload, PayloadError } from "./order-payload";
 import {
   computeOrder,
+  gqlCustomer,
   gqlOrder,
   newId,
   restOrder,
@@ -77,6 +83,7 @@ type SimShop = {
   apiSecret: string;
   scopes: string[];
   customers: Map<number, SeedCustomer>;
+  companies: Companies;
   orders: Map<number, StoredOrder>;
   orderNumber: number;
   bucket: Bucket;
@@ -136,6 +143,7 @@ export class ShopifyAdminSimulator {
       apiSecret: input.apiSecret,
       scopes: input.scopes ?? ["write_orders", "read_customers"],
       customers: new Map(),
+      companies: new Companies(),
       orders: new Map(),
       orderNumber: 1000,
       bucket: { maximumAvailable: 2000, currentlyAvailable: 2000, restoreRate: 100, at: Date.now() },
@@ -163,6 +171,7 @@ export class ShopifyAdminSimulator {
     if (seed.customerId && !shop.customers.has(seed.customerId)) throw new BadRequest(`unknown customer ${seed.customerId}`);
     shop.orderNumber += 1;
     const order = computeOrder(seed, shop.currency, shop.orderNumber);
+    if (seed.company) shop.companies.fromOrder(seed.company, seed.customerId ?? null);
     shop.orders.set(order.id, order);
     return order;
   }
@@ -198,6 +207,7 @@ export class ShopifyAdminSimulator {
       : null;
     shop.orderNumber += 1;
     const order = orderFromPayload(payload, { id: newId(), orderNumber: shop.orderNumber, customerId: customer?.id ?? null, company, newId });
+    if (company) shop.companies.fromOrder(company, customer?.id ?? null);
     shop.orders.set(order.id, order);
     return order;
   }
@@ -381,7 +391,7 @@ export class ShopifyAdminSimulator {
       sendJson(res, 404, { errors: "Not Found" });
     } catch (error) {
       if (error instanceof NotFound) return sendJson(res, 404, { error: error.message });
-      if (error instanceof BadRequest || error instanceof PayloadError) return sendJson(res, 400, { error: error.message });
+      if (error instanceof BadRequest || error instanceof PayloadError || error instanceof CompanyError) return sendJson(res, 400, { error: error.message });
       throw error;
     }
   }
@@ -447,6 +457,9 @@ export class ShopifyAdminSimulator {
       const id = Number(/^gid:\/\/shopify\/Order\/(\d+)$/.exec(gid)?.[1]);
       return shop.orders.get(id);
     };
+    type OrderPageArgs = { first?: number; after?: string | null; sortKey?: string; reverse?: boolean };
+    const orderPage = (belongs: (order: StoredOrder) => boolean, args: OrderPageArgs) =>
+      sortedOrderPage([...shop.orders.values()].filter(belongs), args, (o) => gqlOrder(o, customerOf(o)));
     return {
       shop: {
         id: `gid://shopify/Shop/${shop.id}`,
@@ -459,6 +472,27 @@ export class ShopifyAdminSimulator {
       order: ({ id }: { id: string }) => {
         const order = orderByGid(id);
         return order ? gqlOrder(order, customerOf(order)) : null;
+      },
+      customer: ({ id }: { id: string }) => {
+        const customerId = Number(/^gid:\/\/shopify\/Customer\/(\d+)$/.exec(id)?.[1]);
+        const customer = shop.customers.get(customerId);
+        if (!customer) return null;
+        return {
+          ...gqlCustomer(customer),
+          orders: (args: OrderPageArgs) => orderPage((o) => o.seed.customerId === customerId, args),
+          companyContactProfiles: shop.companies.profilesOf(customerId),
+        };
+      },
+      companyLocation: ({ id }: { id: string }) => {
+        const locationId = Number(/^gid:\/\/shopify\/CompanyLocation\/(\d+)$/.exec(id)?.[1]);
+        const found = shop.companies.location(locationId);
+        if (!found) return null;
+        return {
+          id: `gid://shopify/CompanyLocation/${locationId}`,
+          name: found.location.name,
+          company: { id: `gid://shopify/Company/${found.company.id}`, name: found.company.name },
+          orders: (args: OrderPageArgs) => orderPage((o) => o.seed.company?.locationId === locationId, args),
+        };
       },
       refund: ({ id }: { id: string }) => {
         const refundId = Number(/^gid:\/\/shopify\/Refund\/(\d+)$/.exec(id)?.[1]);
@@ -517,6 +551,13 @@ export class ShopifyAdminSimulator {
       const made = this.addFulfillment(body.shop, Number(fulfillment[1]), body.fulfillment ?? { lines: [] });
       return sendJson(res, 201, { id: made.id, name: made.name, orderFulfillmentStatus: this.order(body.shop, Number(fulfillment[1])).fulfillmentStatus });
     }
+    const roles = /^POST \/_control\/companies\/(\d+)\/roles$/.exec(route);
+    if (roles) {
+      const companies = this.shop(body.shop).companies;
+      if (body.revoke) companies.revoke(Number(roles[1]), body.customerId, body.locationId);
+      else companies.assign(Number(roles[1]), body.customerId, body.locationId, body.role);
+      return sendJson(res, 200, companies.company(Number(roles[1])));
+    }
     const refund = /^POST \/_control\/orders\/(\d+)\/refunds$/.exec(route);
     if (refund) {
       const made = this.addRefund(body.shop, Number(refund[1]), body.refund ?? {});
@@ -526,6 +567,10 @@ export class ShopifyAdminSimulator {
       case "POST /_control/shops":
         this.addShop(body);
         return sendJson(res, 201, { domain: body.domain });
+      case "POST /_control/companies": {
+        const shop = this.shop(body.shop);
+        return sendJson(res, 201, shop.companies.add(body, (id) => shop.customers.has(id)));
+      }
       case "POST /_control/customers":
         return sendJson(res, 201, this.addCustomer(body.shop, body));
       case "POST /_control/orders": {
@@ -548,6 +593,7 @@ export class ShopifyAdminSimulator {
         return sendJson(res, 200, {
           orders: [...shop.orders.values()].map((o) => ({ ...this.restOrderPayload(shop.domain, o.id), metafields: [...o.metafields.values()] })),
           customers: [...shop.customers.values()],
+          companies: shop.companies.all(),
           requests: shop.requests,
           webhooksSent: shop.webhooksSent,
         });

@@ -66,6 +66,20 @@ export const DEMO_ORDERS: DemoOrder[] = [
     topics: ["orders/create"],
   },
   {
+    label: "B2B reorder from the same company location, paid by card",
+    customer: "buyer",
+    seed: {
+      taxesIncluded: false,
+      financialStatus: "paid",
+      company: { id: 7001, name: "Nordic Cafés ApS", locationId: 7002, locationName: "Aarhus roastery", contactId: 7003 },
+      billingAddress: { firstName: "Lars", lastName: "Berg", company: "Nordic Cafés ApS", address1: "Havnegade 3", city: "Aarhus", zip: "8000", country: "Denmark", countryCode: "DK" },
+      lines: [{ sku: "BEANS-1KG", title: "Espresso beans 1 kg", quantity: 6, price: "95.00", taxRate: "0.25" }],
+      shipping: [{ title: "Freight", price: "120.00", taxRate: "0.25" }],
+      tags: ["wholesale"],
+    },
+    topics: ["orders/paid"],
+  },
+  {
     label: "Japanese yen (no decimals)",
     customer: "hana",
     seed: { currency: "JPY", taxesIncluded: true, lines: [{ sku: "MATCHA", title: "抹茶 100 g", quantity: 3, price: "1980", taxRate: "0.08" }] },

@@ -117,7 +117,7 @@ async function main() {
   const smtpUrl = await smtp.start({ port: Number(args["smtp-port"]) });
   Object.assign(process.env, { SMTP_URL: smtpUrl, MAIL_FROM: "Invoice Bridge Demo <invoices@invoice-bridge-demo.example>" });
 
-  step("Building the admin UI extensions (the stand-in order page hosts them)");
+  step("Building the UI extensions (the stand-in order and customer-account pages host them)");
   const { buildExtensions } = await import("./build-extensions");
   await buildExtensions();
 
@@ -162,6 +162,42 @@ async function main() {
   }
 
   const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS } = await import("./demo-orders");
+
+  /**
+   * The customer-account side of the e-conomic shop: Mette, signed in, with her own orders; Karin, whom the
+   * merchant made a contact of Nordic Cafés ApS with a role at the Aarhus roastery (where Lars's B2B order is);
+   * and an invoice the bookkeeper issued in e-conomic directly for the company. Each buyer's Invoices page is
+   * asked for once, through the real endpoint with a buyer's session token, to show what they see.
+   */
+  async function customerAccounts() {
+    const { issueInEconomic } = await import("../test/helpers/bookkeeper");
+    const { sandboxCustomerToken } = await import("../app/sandbox/admin-frame.server");
+    const customers = [...simulator.shop(SHOP).customers.values()];
+    const mette = customers.find((c) => c.email === "mette.jensen@example.dk")!;
+    const lars = customers.find((c) => c.email === "purchasing@nordic-cafes.example")!;
+    const karin = simulator.addCustomer(SHOP, { email: "karin.holm@nordic-cafes.example", firstName: "Karin", lastName: "Holm", locale: "da" });
+    simulator.shop(SHOP).companies.assign(7001, karin.id, 7002, "Location admin");
+    const link = await db.customerLink.findFirst({ where: { shopDomain: SHOP, shopifyCustomerId: String(lars.id), externalId: { not: "(pending)" } } });
+    let issuedInEconomic = 0;
+    if (link) {
+      const today = new Date().toISOString().slice(0, 10);
+      await issueInEconomic(economicUrl, { appSecretToken: "demo-app-secret", agreementGrantToken: "demo-agreement" }, { customerNumber: Number(link.externalId), currency: "EUR", productNumber: "SHOPIFY", date: today, amount: 480, text: "Espresso machine service, issued in e-conomic" });
+      issuedInEconomic = 1;
+    }
+    const invoicesOf = async (customerId: number) => {
+      const token = await sandboxCustomerToken(SHOP, String(customerId));
+      const response = await fetch(`${server.url}/api/account/invoices`, { headers: { Authorization: `Bearer ${token}` } });
+      return (await response.json()) as { total: number; documents: Array<{ orderId: string | null }> };
+    };
+    // Her order with a refund: its invoice, and the credit note under it.
+    const metteOrders = [...simulator.shop(SHOP).orders.values()].filter((o) => o.seed.customerId === mette.id);
+    const credited = await db.document.findFirst({ where: { shopDomain: SHOP, kind: "creditNote", orderId: { in: metteOrders.map((o) => String(o.id)) } } });
+    const metteOrder = metteOrders.find((o) => String(o.id) === credited?.orderId) ?? metteOrders[0];
+    return {
+      mette: { id: mette.id, order: metteOrder.id, total: (await invoicesOf(mette.id)).total },
+      karin: { id: karin.id, total: (await invoicesOf(karin.id)).total, issuedInEconomic },
+    };
+  }
 
   /** Paid orders spread over the last `days` days, in Shopify only (they happened before the app was installed). */
   function pastOrdersFor(domain: string, days: number): number {
@@ -252,6 +288,11 @@ async function main() {
   const vismaShop = await outcome(VISMA_SHOP, "Visma eAccounting");
   const ixShop = await outcome(IX_SHOP, "InvoicExpress");
 
+  // --- customer accounts: a demo buyer, and a B2B colleague ---
+  step("Customer accounts: Mette (a private buyer) and Karin (a colleague of Lars at Nordic Cafés ApS, Aarhus roastery)");
+  const account = await customerAccounts();
+  console.log(`  Mette sees ${account.mette.total} invoice(s) and credit note(s); Karin sees ${account.karin.total} of her company location's, ${account.karin.issuedInEconomic} issued in e-conomic directly`);
+
   step("e-conomic now holds");
   for (const invoice of agreement.booked.values()) {
     console.log(`  booked invoice ${String(invoice.bookedInvoiceNumber)}: ${String(invoice.currency)} ${String(invoice.grossAmount)}, ref ${String((invoice.references as { other?: string } | undefined)?.other)}`);
@@ -297,6 +338,7 @@ async function main() {
     economicUrl,
     economic: { booked: economicInvoices, creditNotes: economicCredits, drafts: agreement.drafts.size, customers: agreement.customers.size, products: agreement.products.size },
     orders: DEMO_ORDERS.length,
+    customerAccounts: { mette: account.mette.total, karin: account.karin.total, issuedInEconomic: account.karin.issuedInEconomic },
     webhooksSent: sent + 1,
     answers,
     deliveriesStored: economicShop.deliveries,
@@ -367,7 +409,11 @@ async function main() {
       ix.deliveriesStored === ixSent.sent &&
       !ix.jobs.failed &&
       ix.booked === ix.orders &&
-      ix.emailed === ix.orders;
+      ix.emailed === ix.orders &&
+      // Mette's own invoices, and Karin's company location's, the one issued in e-conomic included
+      account.mette.total > 0 &&
+      account.karin.total > account.karin.issuedInEconomic &&
+      account.karin.issuedInEconomic === 1;
     process.exit(ok ? 0 : 1);
   }
   step("Running");
@@ -380,6 +426,11 @@ async function main() {
   console.log(`  Order page:     ${server.url}/sandbox/admin/orders/${firstOrder.id}?shop=${SHOP}  (${firstOrder.name}: its invoice in the Invoice Bridge block; Print → Print invoice)`);
   if (uninvoiced) console.log(`                  ${server.url}/sandbox/admin/orders/${uninvoiced.id}?shop=${SHOP}  (${uninvoiced.name}: no invoice yet; More actions → Generate invoice)`);
   console.log(`  Order list:     ${server.url}/sandbox/admin/orders?shop=${SHOP}  (select orders, then Generate invoices; progress on the app's Invoices page)`);
+  const asBuyer = (customer: number, lang: string) => `shop=${SHOP}&customer=${customer}&lang=${lang}`;
+  console.log(`  Customer account (signed in as Mette, a private buyer, in Danish):`);
+  console.log(`                  ${server.url}/sandbox/account/orders/${account.mette.order}?${asBuyer(account.mette.id, "da")}  (Download invoice on the order, the credit note under it)`);
+  console.log(`                  ${server.url}/sandbox/account/invoices?${asBuyer(account.mette.id, "da")}  (her Invoices page)`);
+  console.log(`  B2B colleague:  ${server.url}/sandbox/account/invoices?${asBuyer(account.karin.id, "en")}  (Karin: Nordic Cafés' Aarhus roastery, with an invoice issued in e-conomic)`);
   console.log(`  Shopify:        ${simulatorUrl} (control API: README, "Testing"; shops ${shops.join(", ")})`);
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);

@@ -84,9 +84,10 @@ export async function buyerDocuments(deps: AccountDeps, buyer: Buyer, input: { p
   const inSystem = new Map(erp.map((e) => [`${e.providerType}:${e.document.number}`, e]));
   const ours = rows.map((r) => {
     const document = toAccountDocument(r, creditsOf.get(r.orderId) ?? [], paid.get(r.orderId) ?? null, now);
-    // Where the accounting system says what is still owed, its word decides between open, overdue and paid.
+    // Paid in Shopify is paid. An invoice Shopify has not seen paid (payment terms, a bank transfer) is paid when
+    // the accounting system says nothing is owed any more; the system's word decides between open, overdue and paid.
     const listed = inSystem.get(`${r.providerType}:${r.number}`);
-    if (listed && document.status && document.status !== "credited" && listed.outstandingMinor !== null) document.status = erpStatus(listed, today);
+    if (listed && (document.status === "open" || document.status === "overdue") && listed.outstandingMinor !== null) document.status = erpStatus(listed, today);
     return document;
   });
   const known = new Set(rows.map((r) => `${r.providerType}:${r.number}`));

@@ -2,7 +2,7 @@
 // default export renders into the body (or, for should-render, answers {display}, which goes to the page).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isShopDomain, sandboxOnly } from "../sandbox/admin-frame.server";
-import { isHostedTarget } from "../sandbox/extension-host.server";
+import { accountLocale, isHostedTarget } from "../sandbox/extension-host.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) => {
   const refused = sandboxOnly();
@@ -12,11 +12,19 @@ export const loader = ({ request }: LoaderFunctionArgs) => {
   const order = url.searchParams.get("order") ?? "";
   const orders = url.searchParams.get("orders");
   const target = url.searchParams.get("target");
-  const selection = orders === null ? /^\d{1,20}$/.test(order) : /^\d{1,20}(,\d{1,20}){0,249}$/.test(orders);
-  if (!isShopDomain(shop) || !selection || !isHostedTarget(target)) return new Response("Needs ?shop=, ?order= (or ?orders=1,2,…) and a known ?target=.", { status: 400 });
+  const customer = url.searchParams.get("customer");
+  const account = target?.startsWith("customer-account.") ?? false;
+  // Customer accounts: a signed-in buyer (?customer=), an order for the order targets, none for the Invoices page.
+  const selection = account
+    ? /^\d{1,20}$/.test(customer ?? "") && (order === "" ? target === "customer-account.page.render" : /^\d{1,20}$/.test(order))
+    : orders === null
+      ? /^\d{1,20}$/.test(order)
+      : /^\d{1,20}(,\d{1,20}){0,249}$/.test(orders);
+  if (!isShopDomain(shop) || !selection || !isHostedTarget(target)) return new Response("Needs ?shop=, ?order= (or ?orders=1,2,…; ?customer= in customer accounts) and a known ?target=.", { status: 400 });
+  const locale = account ? `<script>window.__IB_LOCALE__ = ${JSON.stringify(accountLocale(url.searchParams.get("lang") ?? "en")).replace(/</g, "\\u003c")};</script>` : "";
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${target}</title>
-<script src="/sandbox/extension-host.js"></script></head>
+${locale}<script src="/sandbox/extension-host.js"></script></head>
 <body><script type="module">
   const module = await import("/sandbox/extensions/${target}.js");
   const output = await module.default();

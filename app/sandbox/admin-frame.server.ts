@@ -26,6 +26,21 @@ export async function sandboxSessionToken(shop: string, now = new Date()): Promi
     .sign(new TextEncoder().encode(config.SHOPIFY_API_SECRET));
 }
 
+/** A signed-in buyer's session token, as customer accounts hand one to an extension (sandbox only). */
+export async function sandboxCustomerToken(shop: string, customerId: string, now = new Date()): Promise<string> {
+  const config = env();
+  const seconds = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ dest: shop, sid: randomUUID() })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setAudience(config.SHOPIFY_API_KEY)
+    .setSubject(`gid://shopify/Customer/${customerId}`)
+    .setIssuedAt(seconds)
+    .setNotBefore(seconds)
+    .setExpirationTime(seconds + 60)
+    .setJti(randomUUID())
+    .sign(new TextEncoder().encode(config.SHOPIFY_API_SECRET));
+}
+
 export function isShopDomain(value: string | null): value is string {
   return value !== null && /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(value);
 }

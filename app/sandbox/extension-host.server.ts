@@ -14,6 +14,10 @@ export const HOSTED_TARGETS = [
   "admin.order-details.block.render",
   "admin.order-details.print-action.render",
   "admin.order-index.selection-action.render",
+  "customer-account.order-status.block.render",
+  "customer-account.order.action.menu-item.render",
+  "customer-account.order.action.render",
+  "customer-account.page.render",
 ] as const;
 export type HostedTarget = (typeof HOSTED_TARGETS)[number];
 
@@ -23,8 +27,21 @@ export function isHostedTarget(value: string | null): value is HostedTarget {
 
 /** The built bundle of a target, or null when `npm run build:extensions` has not made it. */
 export function extensionBundle(target: HostedTarget): string | null {
-  const file = path.join(root, "extensions/invoice-admin/dist", `${target}.js`);
+  const file = path.join(root, `extensions/${extensionOf(target)}/dist`, `${target}.js`);
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
+}
+
+/** The extension a target belongs to: the admin's or the customer accounts'. */
+function extensionOf(target: HostedTarget): "invoice-admin" | "invoice-account" {
+  return target.startsWith("customer-account.") ? "invoice-account" : "invoice-admin";
+}
+
+export const ACCOUNT_LANGUAGES = ["en", "da", "sv", "pt", "de"] as const;
+
+/** The customer-account extension's strings in the buyer's language (its locale file), for the host's i18n. */
+export function accountLocale(language: string): Record<string, unknown> {
+  const name = language === "en" || !(ACCOUNT_LANGUAGES as readonly string[]).includes(language) ? "en.default" : language;
+  return JSON.parse(fs.readFileSync(path.join(root, "extensions/invoice-account/locales", `${name}.json`), "utf8")) as Record<string, unknown>;
 }
 
 /**
@@ -53,7 +70,36 @@ export function extensionHostScript(): string {
     headers.set("Authorization", "Bearer " + (await idToken()));
     return originalFetch(url, Object.assign({}, init, { headers: headers }));
   };
-  window.shopify = {
+  var customer = params.get("customer");
+  var language = params.get("lang") || "en";
+  function translate(key, options) {
+    var value = key.split(".").reduce(function (node, part) { return node && node[part]; }, window.__IB_LOCALE__ || {});
+    if (typeof value !== "string") return key;
+    return value.replace(/\\{\\{(\\w+)\\}\\}/g, function (_m, k) { return String((options || {})[k] == null ? "" : options[k]); });
+  }
+  if (target.indexOf("customer-account.") === 0) {
+    // Customer accounts: the buyer's session token (the extension sends it itself), the order, the buyer's language.
+    window.shopify = {
+      extension: { target: target, apiVersion: "2026-07" },
+      sessionToken: { get: async function () { return (await (await originalFetch("/sandbox/customer-token?shop=" + encodeURIComponent(shop) + "&customer=" + encodeURIComponent(customer))).json()).token; } },
+      order: { value: order ? { id: "gid://shopify/Order/" + order } : undefined, subscribe: function () { return function () {}; } },
+      orderId: order ? "gid://shopify/Order/" + order : undefined,
+      close: function () { parent.postMessage({ type: "ib-extension-close", target: target }, location.origin); },
+      i18n: {
+        translate: translate,
+        formatCurrency: function (n, o) { return new Intl.NumberFormat(language, Object.assign({ style: "currency" }, o)).format(n); },
+        formatNumber: function (n) { return new Intl.NumberFormat(language).format(n); },
+        formatDate: function (d, o) { return new Intl.DateTimeFormat(language, o).format(d); },
+      },
+    };
+    window.fetch = originalFetch;
+    // A menu item's button opens the order action, as the customer account's action menu does.
+    if (target === "customer-account.order.action.menu-item.render") {
+      document.addEventListener("click", function (event) {
+        if (event.target && event.target.closest && event.target.closest("s-button")) parent.postMessage({ type: "ib-open-order-action" }, location.origin);
+      });
+    }
+  } else window.shopify = {
     extension: { target: target, apiVersion: "2026-07" },
     data: { selected: selected },
     close: function () { parent.postMessage({ type: "ib-extension-close", target: target }, location.origin); },
@@ -84,6 +130,19 @@ export function extensionHostScript(): string {
       "footer{display:flex;justify-content:flex-end;gap:8px;padding:12px 16px;border-top:1px solid #e3e3e3}</style>" +
       "<h2>" + text(el.getAttribute("heading")) + (el.hasAttribute("loading") ? " …" : "") + "</h2><div class=body><slot></slot></div>" +
       "<footer><slot name=secondary-actions></slot><slot name=primary-action></slot></footer>");
+  });
+  define("s-section", ["heading"], function (el) {
+    shadow(el, "<style>section{background:#fff;border-radius:12px;box-shadow:0 0 0 1px #e3e3e3;padding:16px}h2{font-size:16px;font-weight:650;margin:0 0 12px}</style>" +
+      "<section>" + (el.getAttribute("heading") ? "<h2>" + text(el.getAttribute("heading")) + "</h2>" : "") + "<slot></slot></section>");
+  });
+  define("s-page", ["heading", "subheading"], function (el) {
+    shadow(el, "<style>h1{font-size:24px;font-weight:700;margin:0}p{color:#616161;margin:4px 0 16px}.body{display:block;margin-top:16px}</style>" +
+      "<h1>" + text(el.getAttribute("heading")) + "</h1>" + (el.getAttribute("subheading") ? "<p>" + text(el.getAttribute("subheading")) + "</p>" : "") + "<div class=body><slot></slot></div>");
+  });
+  define("s-customer-account-action", ["heading"], function (el) {
+    shadow(el, "<style>h2{font-size:18px;font-weight:650;margin:0;padding:16px;border-bottom:1px solid #e3e3e3}.body{padding:16px}" +
+      "footer{display:flex;justify-content:flex-end;gap:8px;padding:12px 16px;border-top:1px solid #e3e3e3}</style>" +
+      "<h2>" + text(el.getAttribute("heading")) + "</h2><div class=body><slot></slot></div><footer><slot name=secondary-actions></slot><slot name=primary-action></slot></footer>");
   });
   define("s-admin-block", ["heading"], function (el) {
     shadow(el, "<style>section{background:#fff;border-radius:12px;box-shadow:0 1px 0 #1a1a1a12,0 0 0 1px #e3e3e3;padding:16px}h2{font-size:14px;font-weight:650;margin:0 0 12px}</style>" +
@@ -172,7 +231,7 @@ export function extensionHostScript(): string {
     "s-stack{display:flex;flex-direction:column;gap:8px} s-stack[direction=inline]{flex-direction:row;flex-wrap:wrap;align-items:end;gap:12px}" +
     "s-stack[gap=small-200]{gap:4px} s-text{display:block} s-stack[direction=inline]>s-text{display:inline} s-text[type=strong]{font-weight:650} s-text[color=subdued]{color:#616161}" +
     "s-badge{display:inline-block;border-radius:8px;padding:0 8px;background:#e3e3e3;font-size:12px} s-badge[tone=success]{background:#affebf} s-badge[tone=info]{background:#e0f0ff}" +
-    "s-badge[tone=critical]{background:#fedad9} s-option,s-choice{display:none}";
+    "s-badge[tone=critical]{background:#fedad9} s-badge[tone=auto]{background:#e0f0ff} s-option,s-choice{display:none}";
   document.head.appendChild(css);
 })();
 `;

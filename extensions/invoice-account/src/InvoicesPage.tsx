@@ -44,7 +44,8 @@ function InvoicesPage() {
                 <s-badge tone={d.status ? TONE[d.status] : "neutral"}>{statusOf(i18n, d)}</s-badge>
               </s-stack>
               <s-text>
-                {i18n.translate("order")} {d.orderName ?? ""} · {i18n.translate("date")} {dateOf(i18n, d.issuedOn)}
+                {d.orderName ? `${i18n.translate("order")} ${d.orderName} · ` : ""}
+                {i18n.translate("date")} {dateOf(i18n, d.issuedOn)}
                 {d.dueDate ? ` · ${i18n.translate("due")} ${dateOf(i18n, d.dueDate)}` : ""} · {i18n.translate("amount")} {amountOf(i18n, d)}
               </s-text>
               <DownloadLink i18n={i18n} document={d} />

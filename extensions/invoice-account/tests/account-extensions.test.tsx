@@ -129,6 +129,16 @@ describe("the Invoices page (customer-account.page.render)", () => {
     ]);
   });
 
+  it("an invoice issued directly in the accounting system: no order to name, its own download link", async () => {
+    const erp = accountDocument({ id: "erp:economic:10020", number: "10020", orderId: null, orderName: null, issuedOn: "2026-10-01", dueDate: "2026-10-15", status: "overdue", download: "https://app.example.com/account/erp-invoices/key.pdf?sig" });
+    await open(() => ({ body: pageAnswer({ total: 2, documents: [INVOICE, erp] }) }));
+    await waitFor(() => expect(links()).toHaveLength(2));
+    expect(text()).toContain("Invoice 10020");
+    expect(text()).toContain("Date Oct 1, 2026 · Due Oct 15, 2026 · Amount DKK 289.00");
+    expect(text()).not.toMatch(/Order\s+· Date Oct 1/);
+    expect(links()[1]).toEqual(["Download invoice 10020", "https://app.example.com/account/erp-invoices/key.pdf?sig"]);
+  });
+
   it("pages: Next asks for page 2", async () => {
     const api = await open((url) => ({ body: pageAnswer({ total: 25, pages: 2, page: url.endsWith("page=2") ? 2 : 1, documents: [INVOICE] }) }));
     await waitFor(() => expect(text()).toContain("Page 1 of 2"));

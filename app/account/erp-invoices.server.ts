@@ -3,7 +3,7 @@
 // B2B buyer the colleagues whose orders their company locations hold), matched through the app's customer links.
 // Each gets a short-lived signed download link that fetches its PDF from the system.
 import type { Db } from "../db.server";
-import { checkPdfLink, signedPdfUrl } from "../documents/pdf-links.server";
+import { checkPdfLink, linkTextAnswer, pdfAnswer, signedPdfUrl } from "../documents/pdf-links.server";
 import { PENDING } from "../invoicing/issue-document.use-case";
 import { AppError } from "../lib/errors";
 import { logger } from "../lib/logger.server";
@@ -56,7 +56,7 @@ export async function erpInvoices(deps: { db: Db; providerFor: ProviderFor; now?
 
 /** The signed link's PDF, fetched from the accounting system (never stored: the system keeps it). */
 export async function serveErpPdf(request: Request, key: string, deps: { providerFor: ProviderFor }): Promise<Response> {
-  const text = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  const text = linkTextAnswer;
   const check = checkPdfLink({ documentId: key, params: new URL(request.url).searchParams });
   if (!check.ok) return text(check.status, check.reason);
   let erp: ErpKey;
@@ -70,9 +70,7 @@ export async function serveErpPdf(request: Request, key: string, deps: { provide
   try {
     const bytes = await connection.provider.getPdf({ document: { providerRef: erp.ref, number: erp.number, state: "booked", totalMinor: null } });
     const name = `Invoice-${(erp.number ?? "document").replace(/[^\w.-]+/g, "-")}.pdf`;
-    return new Response(new Uint8Array(bytes), {
-      headers: { "Content-Type": "application/pdf", "Content-Disposition": `inline; filename="${name}"`, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" },
-    });
+    return pdfAnswer(bytes, name);
   } catch (error) {
     logger.warn({ code: error instanceof AppError ? error.code : "unexpected" }, "ERP invoice PDF could not be fetched");
     return text(503, "The invoice's PDF is not available right now. Try again later.");

@@ -34,6 +34,25 @@ export function signedPdfUrl(input: { documentId: string; audience: PdfAudience;
   return new URL(signPdfLink(input), env().SHOPIFY_APP_URL).toString();
 }
 
+/** A signed link's answer in words (an invalid or expired link, a PDF that cannot be had right now). */
+export function linkTextAnswer(status: number, message: string): Response {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+}
+
+/** A signed link's PDF: shown in the browser, never cached, never sniffed as anything else. */
+export function pdfAnswer(bytes: Uint8Array, name: string): Response {
+  return new Response(new Uint8Array(bytes), {
+    status: 200,
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Length": String(bytes.length),
+      "Content-Disposition": `inline; filename="${name}"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
+
 export type PdfLinkCheck = { ok: true } | { ok: false; status: 403 | 410; reason: string };
 
 export function checkPdfLink(input: { documentId: string; params: URLSearchParams; now?: Date }): PdfLinkCheck {

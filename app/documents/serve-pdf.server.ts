@@ -6,10 +6,10 @@ import { AppError } from "../lib/errors";
 import { env } from "../lib/env.server";
 import { logger } from "../lib/logger.server";
 import { providerForShop } from "../providers/connections.server";
-import { checkPdfLink, readStoredDocumentPdf } from "./pdf-links.server";
+import { checkPdfLink, linkTextAnswer, pdfAnswer, readStoredDocumentPdf } from "./pdf-links.server";
 
 export async function servePdf(request: Request, documentId: string, deps = { db, dataDir: env().DATA_DIR }): Promise<Response> {
-  const text = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  const text = linkTextAnswer;
   const check = checkPdfLink({ documentId, params: new URL(request.url).searchParams });
   if (!check.ok) return text(check.status, check.reason);
   let pdf = await readStoredDocumentPdf(deps.db, documentId, deps.dataDir);
@@ -27,14 +27,5 @@ export async function servePdf(request: Request, documentId: string, deps = { db
     pdf = await readStoredDocumentPdf(deps.db, documentId, deps.dataDir);
     if (!pdf) return text(503, "The invoice's PDF is not available right now. Try again later.");
   }
-  return new Response(new Uint8Array(pdf.bytes), {
-    status: 200,
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Length": String(pdf.bytes.length),
-      "Content-Disposition": `inline; filename="${pdf.name}"`,
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return pdfAnswer(pdf.bytes, pdf.name);
 }

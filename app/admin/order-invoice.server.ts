@@ -38,7 +38,16 @@ export async function orderInvoiceState(deps: Pick<OrderInvoiceDeps, "db" | "pro
   const hasCredit = documents.some((d) => d.kind === "creditNote" && d.state !== "failed");
   const working = new Set(pending.filter((j) => j.type.startsWith("document.")).map((j) => String((JSON.parse(j.payload) as { documentId?: unknown }).documentId)));
   return {
-    provider: connection && provider ? { type: connection.type, name: connection.name, kinds: staffKinds(provider.capabilities.documentKinds) } : null,
+    provider:
+      connection && provider
+        ? {
+            type: connection.type,
+            name: connection.name,
+            kinds: staffKinds(provider.capabilities.documentKinds),
+            // Where the system sets due dates itself (Walley), an extension is its own agreed period: no date to pick.
+            staffDueDate: provider.capabilities.staffDueDate,
+          }
+        : null,
     hasInvoice,
     generating: pending.some((j) => j.type === "order.generate"),
     documents: documents.map((d) => {
@@ -56,7 +65,9 @@ export async function orderInvoiceState(deps: Pick<OrderInvoiceDeps, "db" | "pro
         pdf: d.state === "finalized" && d.pdfPath ? signedPdfUrl({ documentId: d.id, audience: "admin" }) : null,
         working: working.has(d.id),
         actions: {
-          resend: booked && d.kind === "invoice",
+          // Where the system delivers its own invoices (Walley), it sends it again; elsewhere the app e-mails it.
+          send: here && booked && d.kind === "invoice" && Boolean(provider?.deliversOnFinalize && provider.sendDocument && lifecycle?.send),
+          resend: booked && d.kind === "invoice" && !(here && provider?.deliversOnFinalize),
           // The whole invoice taken back: the system's own cancel where it has one, else a credit note in full;
           // not once refunds have credited part of it (that would credit them twice).
           takeBack: here && booked && d.kind === "invoice" && d.source === "order" && !hasCredit ? (provider?.cancelDocument && lifecycle?.cancel ? "cancel" : "credit") : null,
@@ -173,7 +184,7 @@ export async function retryOrder(db: Db, input: { shopDomain: string; orderId: s
   return { queued };
 }
 
-export type DocumentAction = { action: "credit" } | { action: "extendDueDate"; dueDate: string } | { action: "partActivate" };
+export type DocumentAction = { action: "credit" } | { action: "extendDueDate"; dueDate?: string | null } | { action: "partActivate" } | { action: "send" };
 
 /**
  * A staff action on one document of the order, queued as a job of the order. Credit or cancel is once per
@@ -190,10 +201,16 @@ export async function requestDocumentAction(db: Db, input: { shopDomain: string;
     return enqueueJob(db, { ...base, type: "document.credit", uniqueKey: `document.credit:${input.shopDomain}:${document.id}`, payload });
   }
   if (input.action === "extendDueDate") {
-    if (!DATE.test(input.dueDate) || Number.isNaN(Date.parse(input.dueDate))) throw new PermanentError("generate_date", "The new due date is not a date.");
-    const current = document.dueDate?.toISOString().slice(0, 10);
-    if (current && input.dueDate <= current) throw new PermanentError("due_date_not_later", `The new due date must be after the current one (${current}).`);
-    return enqueueJob(db, { ...base, type: "document.extend-due-date", uniqueKey: `document.extend-due-date:${input.shopDomain}:${document.id}:${input.requestId}`, payload: { ...payload, dueDate: input.dueDate } });
+    // No date: the accounting system moves it by its own period (Walley); the job checks that it does.
+    if (input.dueDate) {
+      if (!DATE.test(input.dueDate) || Number.isNaN(Date.parse(input.dueDate))) throw new PermanentError("generate_date", "The new due date is not a date.");
+      const current = document.dueDate?.toISOString().slice(0, 10);
+      if (current && input.dueDate <= current) throw new PermanentError("due_date_not_later", `The new due date must be after the current one (${current}).`);
+    }
+    return enqueueJob(db, { ...base, type: "document.extend-due-date", uniqueKey: `document.extend-due-date:${input.shopDomain}:${document.id}:${input.requestId}`, payload: { ...payload, dueDate: input.dueDate ?? "" } });
+  }
+  if (input.action === "send") {
+    return enqueueJob(db, { ...base, type: "document.send", uniqueKey: `document.send:${input.shopDomain}:${document.id}:${input.requestId}`, payload });
   }
   return enqueueJob(db, { ...base, type: "document.part-activate", uniqueKey: `document.part-activate:${input.shopDomain}:${document.id}:${input.requestId}`, payload });
 }

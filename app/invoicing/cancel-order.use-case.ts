@@ -5,7 +5,7 @@
 import { formatMinor } from "../lib/money";
 import type { DocumentRef } from "../providers/provider";
 import { writeSyncLog } from "../sync-log/sync-log.server";
-import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
+import { issueDocument, pausingConnectionOnAuth, SUBMITTING } from "./issue-document.use-case";
 import type { NormalizedOrder } from "./order";
 import { planDocument } from "./plan";
 import { planOptionsFor, type ShopSettings } from "./settings";
@@ -26,12 +26,20 @@ export async function cancelOrder(
     await log("info", `Order ${order.name} was cancelled; its ${perFulfillment.length} fulfilment invoice(s) stay, and the units not shipped are not invoiced.`);
     return;
   }
+  if (invoice?.state === SUBMITTING) {
+    await log("info", `Order ${order.name} was cancelled while its invoice's making got no answer from the accounting system. Look for the invoice there and cancel it by hand.`);
+    return;
+  }
   if (!invoice || invoice.state === "claimed") {
     await log("skipped", `Order ${order.name} was cancelled before it was invoiced, so nothing was made.`);
     return;
   }
   if (invoice.state === "cancelled") {
     await log("skipped", `Order ${order.name} was cancelled; invoice ${invoice.number} is already cancelled.`);
+    return;
+  }
+  if (invoice.state === "created" && invoice.providerRef) {
+    await withdrawPreliminary({ shopDomain: input.shopDomain, order, invoice: { ...invoice, providerRef: invoice.providerRef }, log }, deps);
     return;
   }
   if (invoice.state !== "finalized" || !invoice.providerRef) {
@@ -105,5 +113,44 @@ export async function takeBackInvoice(
       ? `${because}; credit note ${outcome.document.number} already credits invoice ${invoice.number} in full.`
       : `${because}: credit note ${outcome.document.number} booked in ${connection.name} (${total}), crediting invoice ${invoice.number} in full.`,
     outcome.documentId,
+  );
+}
+
+/**
+ * A cancelled order whose invoice is made but not finalized: withdrawn in the system where it can be
+ * (Walley's CancelInvoice; what was already activated of it stays, since it shipped); elsewhere the draft
+ * stays for the merchant to delete.
+ */
+async function withdrawPreliminary(
+  input: {
+    shopDomain: string;
+    order: NormalizedOrder;
+    invoice: { id: string; providerType: string; providerRef: string; number: string | null; totalMinor: bigint | null; dueDate: Date | null };
+    log: (status: "done" | "skipped" | "info", message: string, documentId?: string) => Promise<unknown>;
+  },
+  deps: SyncOrderDeps,
+): Promise<void> {
+  const { order, invoice, log } = input;
+  const connection = await deps.providerFor(input.shopDomain);
+  const provider = connection?.provider;
+  if (!connection || !provider || connection.type !== invoice.providerType || !provider.cancelPreliminaryDocument || !provider.capabilities.lifecycle.cancelPreliminary) {
+    await log("skipped", `Order ${order.name} was cancelled; its invoice draft stays unbooked. Delete the draft in the accounting system.`);
+    return;
+  }
+  const before: DocumentRef = { providerRef: invoice.providerRef, number: invoice.number, state: "draft", totalMinor: invoice.totalMinor, dueDate: invoice.dueDate?.toISOString().slice(0, 10) ?? null };
+  const after = await provider.cancelPreliminaryDocument({ document: before }).catch(pausingConnectionOnAuth(deps.db, connection.connectionId));
+  // Nothing activated: the invoice is gone. Partly activated: the activated part stands as the invoice.
+  // (The provider hands back what remains of the document: its total is what stays invoiced.)
+  const partly = after.totalMinor !== null && after.totalMinor > 0n;
+  await deps.db.document.update({
+    where: { id: invoice.id },
+    data: { providerRef: after.providerRef, state: partly ? "finalized" : "cancelled", ...(partly ? { totalMinor: after.totalMinor } : {}) },
+  });
+  await log(
+    "done",
+    partly
+      ? `Order ${order.name} was cancelled: the part of invoice ${invoice.number} not yet activated is cancelled in ${connection.name}; what was activated (shipped) stays invoiced. Refund it in Shopify to credit it.`
+      : `Order ${order.name} was cancelled: invoice ${invoice.number} cancelled in ${connection.name} before it was activated; the buyer owes nothing.`,
+    invoice.id,
   );
 }

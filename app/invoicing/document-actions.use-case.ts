@@ -58,26 +58,37 @@ export async function creditInvoice(input: DocumentActionInput, deps: SyncOrderD
   await takeBackInvoice({ shopDomain: input.shopDomain, order, settings, invoice: { ...invoice, providerRef: invoice.providerRef }, because: STAFF, log }, deps);
 }
 
-/** "Extend due date": the accounting system moves the booked invoice's due date; our copy follows. */
+/**
+ * "Extend due date": the accounting system moves the booked invoice's due date; our copy follows. Where the
+ * system sets due dates itself (capabilities.staffDueDate false: Walley), it moves it by its own agreed
+ * period, and no date is given.
+ */
 export async function extendDueDate(input: DocumentActionInput & { dueDate: string }, deps: SyncOrderDeps): Promise<void> {
   const { db } = deps;
   const document = await documentOf(deps, input);
   const label = `invoice ${document.number ?? ""}`.trim();
   if (document.state !== "finalized" || !document.providerRef) throw new PermanentError("document_not_booked", `Only a booked invoice's due date can be extended; ${label} is not booked.`);
   const current = document.dueDate?.toISOString().slice(0, 10) ?? null;
-  if (current && input.dueDate <= current) throw new PermanentError("due_date_not_later", `The new due date (${input.dueDate}) must be after the current one (${current}).`);
   const { connection, provider } = await lifecycleProvider(deps, input.shopDomain, document);
   if (!provider.extendDueDate || !provider.capabilities.lifecycle.extendDueDate) {
     throw new PermanentError("action_not_supported", `${connection.name} does not let an invoice's due date be extended from here.`);
   }
+  if (provider.capabilities.staffDueDate || input.dueDate) {
+    if (!input.dueDate) throw new PermanentError("generate_date", "Choose the new due date.");
+    if (current && input.dueDate <= current) throw new PermanentError("due_date_not_later", `The new due date (${input.dueDate}) must be after the current one (${current}).`);
+  }
   const ref = await provider.extendDueDate({ document: refOf(document), dueDate: input.dueDate }).catch(pausingConnectionOnAuth(db, connection.connectionId));
   const dueDate = ref.dueDate ?? input.dueDate;
+  if (!dueDate) throw new PermanentError("due_date_unknown", `${connection.name} extended the due date of ${label} but did not say to when; look it up there.`);
   await db.document.update({ where: { id: document.id }, data: { dueDate: new Date(`${dueDate}T00:00:00Z`) } });
   await logFor(deps, input, document)("done", `${STAFF}: the due date of ${label} moved ${current ? `from ${current} ` : ""}to ${dueDate} in ${connection.name}.`);
 }
 
-/** "Part-activate": a preliminary invoice activated for the units that have shipped so far. */
-export async function partActivate(input: DocumentActionInput, deps: SyncOrderDeps): Promise<void> {
+/**
+ * "Part-activate": a preliminary invoice activated for the units that have shipped so far; by a staff
+ * member, or by the order sync when Shopify says the order is partly fulfilled (`because` says which).
+ */
+export async function partActivate(input: DocumentActionInput & { because?: string }, deps: SyncOrderDeps): Promise<void> {
   const { db } = deps;
   const document = await documentOf(deps, input);
   const label = `invoice ${document.number ?? ""}`.trim();
@@ -93,11 +104,31 @@ export async function partActivate(input: DocumentActionInput, deps: SyncOrderDe
   const ref = await provider.partActivateDocument({ document: refOf(document), shipped }).catch(pausingConnectionOnAuth(db, connection.connectionId));
   await db.document.update({
     where: { id: document.id },
-    data: { state: ref.state === "booked" ? "finalized" : "created", number: ref.number ?? document.number, ...(ref.dueDate ? { dueDate: new Date(`${ref.dueDate}T00:00:00Z`) } : {}) },
+    data: {
+      providerRef: ref.providerRef,
+      state: ref.state === "booked" ? "finalized" : "created",
+      number: ref.number ?? document.number,
+      ...(ref.dueDate ? { dueDate: new Date(`${ref.dueDate}T00:00:00Z`) } : {}),
+    },
   });
   const units = shipped.reduce((sum, s) => sum + s.quantity, 0);
   const ordered = order.lines.reduce((sum, l) => sum + l.quantity, 0);
-  await log("done", `${STAFF}: ${label} part-activated in ${connection.name} for the ${units} of ${ordered} unit(s) shipped so far${ref.state === "booked" ? "; it is now activated in full" : ""}.`);
+  const activated = unitsActivated(document, ref);
+  if (!activated) return void (await log("skipped", `${input.because ?? STAFF}: the ${units} unit(s) of order ${order.name} shipped so far are already activated on ${label}.`));
+  await log("done", `${input.because ?? STAFF}: ${label} part-activated in ${connection.name} for the ${units} of ${ordered} unit(s) shipped so far${ref.state === "booked" ? "; it is now activated in full" : ""}.`);
+}
+
+/** "Send": the system that delivers the invoice itself (Walley) sends it to the order's e-mail address again. */
+export async function sendFromProvider(input: DocumentActionInput, deps: SyncOrderDeps): Promise<void> {
+  const document = await documentOf(deps, input);
+  const label = `invoice ${document.number ?? ""}`.trim();
+  if (document.kind !== "invoice" || document.state !== "finalized" || !document.providerRef) throw new PermanentError("document_not_booked", `Only a booked invoice can be sent; ${label} is not booked.`);
+  const { connection, provider } = await lifecycleProvider(deps, input.shopDomain, document);
+  if (!provider.sendDocument || !provider.capabilities.lifecycle.send) throw new PermanentError("action_not_supported", `${connection.name} does not send invoices from here.`);
+  const { order } = await orderOf(deps, input.shopDomain, document.orderId);
+  if (!order.email) throw new PermanentError("order_no_email", `Order ${order.name} has no e-mail address, so ${label} cannot be sent. Add one to the order in Shopify, then send it again.`);
+  await provider.sendDocument({ document: refOf(document), to: order.email, subject: "", body: "" }).catch(pausingConnectionOnAuth(deps.db, connection.connectionId));
+  await logFor(deps, input, document)("done", `${STAFF}: ${connection.name} sent ${label} to ${order.email} again.`);
 }
 
 async function documentOf(deps: SyncOrderDeps, input: DocumentActionInput): Promise<Document> {
@@ -136,6 +167,11 @@ async function shippedUnits(deps: SyncOrderDeps, shopDomain: string, order: Norm
   return order.lines
     .filter((l) => (byLine.get(l.id) ?? 0) > 0)
     .map((l) => ({ lineId: l.id, sku: l.sku, description: l.title, quantity: Math.min(l.quantity, byLine.get(l.id) ?? 0) }));
+}
+
+/** Whether a part-activation changed anything (a provider hands the same reference back when there was nothing new). */
+function unitsActivated(before: Document, after: DocumentRef): boolean {
+  return after.providerRef !== before.providerRef || (after.state === "booked") !== (before.state === "finalized");
 }
 
 function refOf(document: Document): DocumentRef {

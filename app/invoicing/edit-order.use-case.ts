@@ -5,7 +5,7 @@ import { formatMinor } from "../lib/money";
 import { PermanentError } from "../lib/errors";
 import { ORDER_EDITS } from "../shopify/graphql";
 import { writeSyncLog } from "../sync-log/sync-log.server";
-import { editsFromAdminApi, orderForSales } from "./edit";
+import { editsFromAdminApi, orderAsEdited, orderForSales } from "./edit";
 import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
 import { orderFromAdminApi } from "./order";
 import { planDocument } from "./plan";
@@ -22,8 +22,27 @@ export async function editOrder(input: { shopDomain: string; orderId: string; jo
   const order = orderFromAdminApi(fetched, settings.currencyMode);
   const log = (status: "done" | "skipped" | "info", message: string, documentId?: string) =>
     writeSyncLog(db, { shopDomain: input.shopDomain, orderId: order.id, orderName: order.name, jobId: input.jobId, deliveryId: input.deliveryId, documentId, status, message });
+  const money = (minor: bigint) => `${formatMinor(minor, order.currency)} ${order.currency}`;
 
   const invoice = await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: order.id, kind: "invoice", source: "order" } });
+  if (invoice?.state === "created" && invoice.providerRef) {
+    const connection = await deps.providerFor(input.shopDomain);
+    const provider = connection?.provider;
+    if (connection && provider && connection.type === invoice.providerType && provider.replaceDocument && provider.capabilities.lifecycle.replace) {
+      // Not activated yet (Walley's preliminary invoice): it takes the order's lines as they are now.
+      const edited = orderAsEdited(order, editsFromAdminApi(await admin.request(ORDER_EDITS, { id: `gid://shopify/Order/${order.id}` }), settings.currencyMode));
+      const plan = planDocument(edited, planOptionsFor(settings, provider, order));
+      if (plan.check.outcome === "mismatch") throw new PermanentError("edit_total_differs", `Order ${order.name} was edited, but its invoice cannot match the edited order exactly, so it was not replaced. ${plan.check.message}`);
+      const current = { providerRef: invoice.providerRef, number: invoice.number, state: "draft" as const, totalMinor: invoice.totalMinor };
+      const replaced = await provider.replaceDocument({ document: current, plan }).catch(pausingConnectionOnAuth(db, connection.connectionId));
+      if (replaced.totalMinor !== plan.totals.gross) {
+        throw new PermanentError("edit_total_differs", `Invoice ${invoice.number} in ${connection.name} now totals ${money(replaced.totalMinor ?? 0n)}, but the edited order ${order.name} totals ${money(plan.totals.gross)}. Correct it in ${connection.name}.`);
+      }
+      await db.document.update({ where: { id: invoice.id }, data: { providerRef: replaced.providerRef, totalMinor: replaced.totalMinor } });
+      await log("done", `Order ${order.name} was edited before its invoice was activated: invoice ${invoice.number} in ${connection.name} now has the order's ${plan.lines.length} line(s), total ${money(plan.totals.gross)}.`, invoice.id);
+      return;
+    }
+  }
   if (!invoice || invoice.state !== "finalized" || !invoice.providerRef) {
     await log("skipped", `Order ${order.name} was edited before its invoice was booked; nothing was credited or added. The invoice is made from the order as it is then.`);
     return;
@@ -34,7 +53,6 @@ export async function editOrder(input: { shopDomain: string; orderId: string; jo
   }
   const provider = connection.provider;
   const pause = pausingConnectionOnAuth(db, connection.connectionId);
-  const money = (minor: bigint) => `${formatMinor(minor, order.currency)} ${order.currency}`;
   const edits = editsFromAdminApi(await admin.request(ORDER_EDITS, { id: `gid://shopify/Order/${order.id}` }), settings.currencyMode);
   for (const edit of edits) {
     const source = `edit:${edit.id}`;

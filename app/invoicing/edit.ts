@@ -86,3 +86,29 @@ export function orderForSales(order: NormalizedOrder, sales: EditSale[], suffix:
     totalTax: sales.reduce((sum, sale) => sum + sale.tax, 0n),
   };
 }
+
+/**
+ * The order as it stands after its edits, for a document that is replaced rather than corrected (Walley's
+ * preliminary invoice): the units taken off are subtracted from their lines at the amounts of Shopify's record
+ * (the lines added are order lines already). A line keeps what is left of its amount and tax, discount included.
+ */
+export function orderAsEdited(order: NormalizedOrder, edits: OrderEdit[]): NormalizedOrder {
+  const removed = new Map<string, EditSale>();
+  for (const sale of edits.flatMap((edit) => edit.removed)) {
+    const sum = removed.get(sale.lineId) ?? { lineId: sale.lineId, quantity: 0, amount: 0n, tax: 0n };
+    removed.set(sale.lineId, { ...sum, quantity: sum.quantity + sale.quantity, amount: sum.amount + sale.amount, tax: sum.tax + sale.tax });
+  }
+  const lines = order.lines.flatMap((line): OrderLine[] => {
+    const taken = removed.get(line.id);
+    if (!taken) return [line];
+    const quantity = line.quantity - taken.quantity;
+    if (quantity <= 0) return [];
+    const tax = line.taxes.reduce((sum, t) => sum + t.amount, 0n) - taken.tax;
+    const before = (line.amount ?? line.unitPrice * BigInt(line.quantity)) - line.discount;
+    // The sale's amount includes its tax; in the order's own price terms, less the tax where prices exclude it.
+    const amount = before - (order.taxesIncluded ? taken.amount : taken.amount - taken.tax);
+    const rate = line.taxes.reduce<Ratio>((sum, t) => addRatios(sum, t.rate), { num: 0n, den: 1n });
+    return [{ ...line, quantity, amount, discount: 0n, taxes: line.taxes.length ? [{ title: line.taxes[0].title, rate, amount: tax }] : [] }];
+  });
+  return { ...order, lines };
+}

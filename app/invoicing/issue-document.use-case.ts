@@ -5,6 +5,11 @@
 //    first asks the provider whether the document already exists (findDocumentByReference), and goes on
 //    from whatever state it finds. Jobs of one order never overlap (the worker's order lock), so an
 //    unfinished claim always belongs to an attempt that is over.
+//    A system that cannot be asked (Collector has no lookup by order) is handled by a mark instead: the
+//    claim is "submitting" while the document is being made there. A refusal takes the mark back; an
+//    answer that never came leaves it, and the next attempt stops and asks the merchant to look, rather
+//    than make the document a second time. The merchant's Retry (app/jobs/retry.server.ts) takes the
+//    mark back once they have looked.
 // 3. Then booking (when allowed), the PDF (stored once, with its hash), and the status written back to
 //    the Shopify order as an app-owned metafield.
 import { createHash } from "node:crypto";
@@ -13,7 +18,7 @@ import path from "node:path";
 import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
 import { formatMinor, ratioToString } from "../lib/money";
-import { AuthError, PermanentError, RetryableError } from "../lib/errors";
+import { AppError, AuthError, PermanentError, RetryableError } from "../lib/errors";
 import { productKey, type AccountingProvider, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../providers/provider";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
@@ -60,21 +65,32 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
   // final. A claim made just now needs no question: the key is used only after it is claimed.
   let document: DocumentRef | null = row.state === "finalized" || (row.state === "created" && !input.book) ? refOf(row) : null;
   const alreadyDone = document !== null;
-  if (!document && !fresh) document = await provider.findDocumentByReference({ idempotencyKey: key });
+  // A system that cannot be asked: our own record of it is all there is.
+  if (!document && !fresh) document = provider.findDocumentByReference ? await provider.findDocumentByReference({ idempotencyKey: key }) : refOf(row);
+  if (!document && row.state === SUBMITTING) throw outcomeUnknown(input, deps);
 
   if (!document) {
     const customer = await customerFor(input, deps);
     const products = await productsFor(input, deps);
-    document = await provider.createDocument({
-      kind: input.credit ? "creditNote" : input.book ? "invoice" : "draft",
-      credits: input.credit?.invoice,
-      language: input.order.locale ?? undefined,
-      plan: input.plan,
-      customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null, isB2B: input.order.company !== null },
-      products,
-      idempotencyKey: key,
-      dates: { issueDate: input.issueDate, ...(input.dueDate ? { dueDate: input.dueDate } : {}) },
-    });
+    const marked = !provider.findDocumentByReference;
+    if (marked) await db.document.update({ where: { id: row.id }, data: { state: SUBMITTING } });
+    document = await provider
+      .createDocument({
+        kind: input.credit ? "creditNote" : input.book ? "invoice" : "draft",
+        credits: input.credit?.invoice,
+        earlierCredits: input.credit ? await earlierCredits(db, row) : undefined,
+        language: input.order.locale ?? undefined,
+        plan: input.plan,
+        customer: { ...customer, name: buyerName(input.order), countryCode: input.order.billingAddress?.countryCode ?? null, isB2B: input.order.company !== null },
+        products,
+        idempotencyKey: key,
+        dates: { issueDate: input.issueDate, ...(input.dueDate ? { dueDate: input.dueDate } : {}) },
+      })
+      .catch(async (error: unknown) => {
+        // Refused, or never arrived: nothing was made there, so the next attempt may make it.
+        if (marked && error instanceof AppError && error.outcome === "not-applied") await db.document.update({ where: { id: row.id }, data: { state: "claimed" } });
+        throw error;
+      });
   }
   await record(db, row.id, document);
 
@@ -107,9 +123,13 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
  */
 async function emailOnce(input: IssueInput, deps: IssueDeps, documentId: string, document: DocumentRef): Promise<string | null> {
   const { provider } = deps;
-  if (!input.email || !provider.sendDocument || !provider.capabilities.lifecycle.send) return null;
+  if (!input.email) return null;
+  const delivered = provider.deliversOnFinalize === true;
+  if (!delivered && (!provider.sendDocument || !provider.capabilities.lifecycle.send)) return null;
   const { count } = await deps.db.document.updateMany({ where: { id: documentId, emailedAt: null }, data: { emailedAt: new Date(), emailedTo: input.email.to } });
   if (count === 0) return null;
+  // The system sent it itself when it finalized it (Walley, on activation): recorded, not sent again.
+  if (delivered || !provider.sendDocument) return input.email.to;
   const values = {
     invoice_number: document.number ?? "",
     order_name: input.order.name,
@@ -337,6 +357,30 @@ async function writeBack(input: IssueInput, deps: IssueDeps, documentId: string,
   if (answer.metafieldsSet.userErrors.length > 0) {
     throw new Error(`metafieldsSet: ${answer.metafieldsSet.userErrors.map((e) => e.message).join("; ")}`);
   }
+}
+
+/** A claim whose document is being made in a system that cannot be asked afterwards (see the header). */
+export const SUBMITTING = "submitting";
+
+/** The answer to making the document was lost, and the system cannot be asked: the merchant looks. */
+function outcomeUnknown(input: IssueInput, deps: IssueDeps): PermanentError {
+  const what = input.credit ? `the credit note for order ${input.order.name}` : `the invoice for order ${input.order.name}`;
+  const system = deps.provider.type === "collector" ? "Walley" : "the accounting system";
+  const where = deps.provider.type === "collector" ? ` (search for order number ${input.order.id} in Walley's Partner Portal)` : "";
+  return new PermanentError(
+    "outcome_unknown",
+    `An earlier attempt to make ${what} got no answer from ${system}, which cannot be asked afterwards whether it has it. ` +
+      `Look for it there${where}. If it is there, cancel it there first: Retry then makes it again, and the app follows it from then on.`,
+  );
+}
+
+/** The credit notes already made for the order, oldest first (what a provider crediting by article needs). */
+async function earlierCredits(db: Db, row: { id: string; shopDomain: string; orderId: string }): Promise<DocumentRef[]> {
+  const rows = await db.document.findMany({
+    where: { shopDomain: row.shopDomain, orderId: row.orderId, kind: "creditNote", state: "finalized", id: { not: row.id } },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map(refOf).filter((r): r is DocumentRef => r !== null);
 }
 
 /** The externalId of a customer claim whose match is not known yet. */

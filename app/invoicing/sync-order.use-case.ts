@@ -17,6 +17,7 @@ import { planDocument } from "./plan";
 import { planOptionsFor, readShopSettings } from "./settings";
 import { cancelOrder } from "./cancel-order.use-case";
 import { invoiceFulfillments } from "./invoice-fulfillments.use-case";
+import { partActivate } from "./document-actions.use-case";
 import { readMailSettings } from "../mail/mail-settings";
 import { orderGroupKey, type JobSpec } from "../jobs/queue";
 
@@ -180,6 +181,9 @@ export async function syncOrder(
         payload: { documentId: outcome.documentId, reason: "booking" },
       });
     }
+    // Partly fulfilled, on a system that activates per article (Walley): what has shipped is activated now.
+    const { lifecycle } = connection.provider.capabilities;
+    const partShipped = waitsForFulfilment && order.fulfillmentStatus === "partial" && document.state === "draft" && lifecycle.partActivate && connection.provider.partActivateDocument;
     const total = document.totalMinor === null ? money(plan.totals.gross) : money(document.totalMinor);
     const message = outcome.alreadyDone
       ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
@@ -197,6 +201,9 @@ export async function syncOrder(
       message,
       detail: { providerRef: document.providerRef, totalsCheck: plan.check.outcome },
     });
+    if (partShipped) {
+      await partActivate({ shopDomain: input.shopDomain, documentId: outcome.documentId, jobId: input.jobId, because: `Order ${order.name} is partly fulfilled` }, deps);
+    }
     return outcome.alreadyDone ? "existing" : "made";
   }
   await log(

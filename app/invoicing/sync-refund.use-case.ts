@@ -6,7 +6,7 @@ import { formatMinor } from "../lib/money";
 import { PermanentError, RetryableError } from "../lib/errors";
 import { REFUND_FOR_CREDIT_NOTE } from "../shopify/graphql";
 import { writeSyncLog } from "../sync-log/sync-log.server";
-import { issueDocument, pausingConnectionOnAuth } from "./issue-document.use-case";
+import { issueDocument, pausingConnectionOnAuth, SUBMITTING } from "./issue-document.use-case";
 import { orderFromAdminApi } from "./order";
 import { planDocument } from "./plan";
 import { creditFromRefund } from "./refund";
@@ -49,7 +49,7 @@ export async function syncRefund(
   const invoice =
     (await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: input.orderId, kind: "invoice", source: "order" } })) ??
     (await db.document.findFirst({ where: { shopDomain: input.shopDomain, orderId: input.orderId, kind: "invoice", state: "finalized" }, orderBy: { createdAt: "desc" } }));
-  if (!invoice || invoice.state === "claimed") {
+  if (!invoice || invoice.state === "claimed" || invoice.state === SUBMITTING) {
     await log("skipped", `Order ${order.name} has no invoice yet, so its refund of ${money(refund.total)} was not credited. An invoice made later starts from the order as it is then.`);
     return;
   }

@@ -9,7 +9,7 @@ import type { ShopifyAdminClient } from "../shopify/admin-client.server";
 import { syncOrder, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
 import { syncRefund } from "../invoicing/sync-refund.use-case";
 import { editOrder } from "../invoicing/edit-order.use-case";
-import { creditInvoice, extendDueDate, partActivate } from "../invoicing/document-actions.use-case";
+import { creditInvoice, extendDueDate, partActivate, sendFromProvider } from "../invoicing/document-actions.use-case";
 import { refetchPdf } from "../invoicing/issue-document.use-case";
 import { env } from "../lib/env.server";
 import { mailSetupFromEnv, type Mailer } from "../mail/mailer.server";
@@ -182,6 +182,7 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
     "document.extend-due-date": ({ job }) =>
       extendDueDate({ shopDomain: job.shopDomain, documentId: String(job.payload.documentId), dueDate: String(job.payload.dueDate), jobId: job.id }, syncDeps),
     "document.part-activate": ({ job }) => partActivate({ shopDomain: job.shopDomain, documentId: String(job.payload.documentId), jobId: job.id }, syncDeps),
+    "document.send": ({ job }) => sendFromProvider({ shopDomain: job.shopDomain, documentId: String(job.payload.documentId), jobId: job.id }, syncDeps),
 
     "compliance.shop-redact": async ({ job }) => {
       const counts = await redactShop(db, job.shopDomain, deps.dataDir);

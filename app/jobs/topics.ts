@@ -11,10 +11,12 @@ export const JOB_TYPES = [
   "document.email",
   // A staff member's "Generate invoice" on the order page (one job per click).
   "order.generate",
-  // Staff actions on a document from the order page's block: credit or cancel, extend the due date, part-activate.
+  // Staff actions on a document from the order page's block: credit or cancel, extend the due date, part-activate,
+  // send it again from the system that delivers it (Walley).
   "document.credit",
   "document.extend-due-date",
   "document.part-activate",
+  "document.send",
   // The historical import (app/import/): one job lists a page of orders, one job per order syncs it.
   "import.page",
   "import.order",

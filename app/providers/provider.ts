@@ -56,7 +56,12 @@ export type Capabilities = {
   productCatalog: boolean;
   /** Whether a document may carry negative lines (discounts, rounding); where not, discounts are folded into prices. */
   negativeLines: boolean;
-  lifecycle: { send: boolean; extendDueDate: boolean; cancel: boolean; partActivate: boolean; replace: boolean };
+  /**
+   * send, extendDueDate, cancel (a finalized document), partActivate: the staff actions of the order block.
+   * cancelPreliminary: a document made but not finalized is withdrawn there (Collector's CancelInvoice) when
+   * the order is cancelled. replace: such a document takes the order's new lines after an edit.
+   */
+  lifecycle: { send: boolean; extendDueDate: boolean; cancel: boolean; partActivate: boolean; replace: boolean; cancelPreliminary: boolean };
   /**
    * Whether a document takes a due date of its own when it is made (createDocument's dates.dueDate). Where
    * not (Visma: the customer's terms of payment decide), staff are told so instead of picking a date.
@@ -181,6 +186,8 @@ export interface AccountingProvider {
     dates: { issueDate: string; dueDate?: string };
     /** For a credit note: the invoice it credits. */
     credits?: DocumentRef;
+    /** For a credit note: the credit notes already made for the same invoice (oldest first). */
+    earlierCredits?: DocumentRef[];
     /**
      * The buyer's language as the order's locale gives it ("da-DK", "pt-BR", "sv"), for providers that
      * write the document themselves (the shop's own invoice); absent: the connection's default language.
@@ -189,8 +196,17 @@ export interface AccountingProvider {
   }): Promise<DocumentRef>;
   /** Book, convert or activate, as the provider calls it. */
   finalizeDocument(input: { document: DocumentRef }): Promise<DocumentRef>;
-  /** For crash recovery: the document carrying this key, if the provider has it. */
-  findDocumentByReference(input: { idempotencyKey: string }): Promise<DocumentRef | null>;
+  /**
+   * For crash recovery: the document carrying this key, if the provider has it. A system that cannot be
+   * asked (Collector: no lookup by order) has no such method; then an attempt whose answer was lost stops
+   * with words instead of making the document again (issue-document.use-case.ts).
+   */
+  findDocumentByReference?(input: { idempotencyKey: string }): Promise<DocumentRef | null>;
+  /**
+   * Whether the system itself delivers the finalized document to the buyer (Collector sends its invoice on
+   * activation), so that neither the app nor sendDocument sends it again on booking.
+   */
+  readonly deliversOnFinalize?: boolean;
   getPdf(input: { document: DocumentRef }): Promise<Uint8Array>;
   /** Cancels a finalized document in the accounting system itself (capabilities.lifecycle.cancel). */
   cancelDocument?(input: { document: DocumentRef; reason: string }): Promise<void>;
@@ -202,7 +218,15 @@ export interface AccountingProvider {
   extendDueDate?(input: { document: DocumentRef; dueDate: string }): Promise<DocumentRef>;
   /**
    * Activates the part of a preliminary document that has shipped (capabilities.lifecycle.partActivate):
-   * `shipped` is every unit shipped so far, per order line; the provider activates what it has not yet.
+   * `shipped` is every unit shipped so far, per order line; the provider activates what it has not yet, and
+   * hands the same reference back when there is nothing new to activate.
    */
   partActivateDocument?(input: { document: DocumentRef; shipped: ShippedUnits[] }): Promise<DocumentRef>;
+  /**
+   * Withdraws a document made but not finalized (capabilities.lifecycle.cancelPreliminary); what is already
+   * finalized of it stays. Returns what remains: totalMinor 0 when nothing does.
+   */
+  cancelPreliminaryDocument?(input: { document: DocumentRef }): Promise<DocumentRef>;
+  /** Replaces a not yet finalized document's lines with the plan's (capabilities.lifecycle.replace). */
+  replaceDocument?(input: { document: DocumentRef; plan: DocumentPlan }): Promise<DocumentRef>;
 }

@@ -9,6 +9,7 @@ import { createInvoicExpressProvider, invoicExpressCredentialsSchema, invoicExpr
 import { createVismaProvider, vismaSettingsSchema } from "./visma/visma-provider";
 import { createShopProvider, shopSettingsSchema } from "./shop/shop-provider";
 import { vismaCredentialsSchema } from "./visma/visma-oauth";
+import { collectorCredentialsSchema, collectorSettingsSchema, createCollectorProvider } from "./collector/collector-provider";
 
 type FactoryInput = { credentials: unknown; settings: unknown; runtime?: ProviderRuntime };
 type Factory = (input: FactoryInput) => AccountingProvider;
@@ -40,6 +41,11 @@ const FACTORIES: Partial<Record<ProviderType, Factory>> = {
       credentials: parsed(invoicExpressCredentialsSchema, credentials, "InvoicExpress account details"),
       settings: parsed(invoicExpressSettingsSchema, settings, "InvoicExpress settings"),
     }),
+  collector: ({ credentials, settings }) =>
+    createCollectorProvider({
+      credentials: parsed(collectorCredentialsSchema, credentials, "Walley sign-in"),
+      settings: parsed(collectorSettingsSchema, settings, "Walley settings"),
+    }),
   // No credentials: the documents live in the app's own database (runtime.db), per shop (runtime.shopDomain).
   shop: ({ settings, runtime }) =>
     createShopProvider({
@@ -53,6 +59,7 @@ export const SETTINGS_SCHEMAS: Partial<Record<ProviderType, z.ZodType>> = {
   economic: economicSettingsSchema,
   visma: vismaSettingsSchema,
   invoicexpress: invoicExpressSettingsSchema,
+  collector: collectorSettingsSchema,
   shop: shopSettingsSchema,
 };
 

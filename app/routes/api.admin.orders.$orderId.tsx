@@ -4,8 +4,9 @@
 //   POST  {intent: "preview", kind?}                                     → the plan, nothing posted
 //   POST  {intent: "generate", kind, invoiceDate, dueDate?, requestId}   → one job per request id
 //   POST  {intent: "retry"}                                              → the order's failed tasks again
-//   POST  {intent: "credit" | "partActivate", documentId, requestId}     → a job of the order
-//   POST  {intent: "extendDueDate", documentId, dueDate, requestId}      → a job of the order
+//   POST  {intent: "credit" | "partActivate" | "send", documentId, requestId} → a job of the order
+//   POST  {intent: "extendDueDate", documentId, dueDate?, requestId}     → a job of the order (no date: the
+//         accounting system's own period, where it sets due dates itself)
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import db from "../db.server";
@@ -29,7 +30,8 @@ const BODY = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry") }),
   z.object({ intent: z.literal("credit"), documentId: z.string(), requestId: z.string() }),
   z.object({ intent: z.literal("partActivate"), documentId: z.string(), requestId: z.string() }),
-  z.object({ intent: z.literal("extendDueDate"), documentId: z.string(), dueDate: z.string(), requestId: z.string() }),
+  z.object({ intent: z.literal("send"), documentId: z.string(), requestId: z.string() }),
+  z.object({ intent: z.literal("extendDueDate"), documentId: z.string(), dueDate: z.string().nullish(), requestId: z.string() }),
 ]);
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -42,7 +44,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return answerExtension(cors, async () => {
     const parsed = BODY.safeParse(await request.json().catch(() => null));
     if (!parsed.success) {
-      return Response.json({ ok: false, message: "The request is not one this endpoint knows (intent: preview, generate, retry, credit, extendDueDate or partActivate)." }, { status: 400 });
+      return Response.json({ ok: false, message: "The request is not one this endpoint knows (intent: preview, generate, retry, credit, extendDueDate, partActivate or send)." }, { status: 400 });
     }
     const body = parsed.data;
     const shopDomain = session.shop;
@@ -58,6 +60,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         return { ok: true, ...(await retryOrder(db, { shopDomain, orderId })) };
       case "credit":
       case "partActivate":
+      case "send":
       case "extendDueDate": {
         const { id, created } = await requestDocumentAction(db, { shopDomain, orderId, ...(body.intent === "extendDueDate" ? { ...body, action: "extendDueDate" } : { ...body, action: body.intent }) });
         return { ok: true, jobId: id, queued: created };

@@ -120,7 +120,7 @@ describe("the shop's own invoice: its counterparts of the remote-system contract
       const p = shopProvider(unreachable);
       for (const attempt of [
         () => p.verifyConnection(),
-        () => p.findDocumentByReference({ idempotencyKey: "ib:contract:1" }),
+        () => p.findDocumentByReference!({ idempotencyKey: "ib:contract:1" }),
         () => p.finalizeDocument({ document: { providerRef: "own:missing", number: null, state: "draft", totalMinor: null } }),
       ]) {
         const error = await attempt().catch((e: unknown) => e);

@@ -58,3 +58,20 @@ export function seedVismaShop(
     settings: { baseUrl: input.vismaUrl, identityUrl: input.vismaUrl, missingProducts: "create", ...input.settings },
   });
 }
+
+/**
+ * A shop on Walley (Collector): a store per country and kind of buyer in the simulator, invoices added when
+ * the order is created (preliminary) and activated when it is fulfilled.
+ */
+export function seedCollectorShop(
+  db: Db,
+  input: { shopDomain: string; endpoint: string; username: string; password: string; stores: Array<{ countryCode: string; buyers: "b2c" | "b2b"; storeId: number }>; shopSettings?: Record<string, unknown> },
+) {
+  return seedShop(db, {
+    shopDomain: input.shopDomain,
+    providerType: "collector",
+    credentials: { username: input.username, password: input.password },
+    settings: { endpoint: input.endpoint, stores: input.stores },
+    shopSettings: { rules: { trigger: "created", bookingConfirmedAt: "2026-02-01T00:00:00Z" }, mail: { sendOnBooking: true }, ...input.shopSettings },
+  });
+}

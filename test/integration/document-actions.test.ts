@@ -34,7 +34,7 @@ const lifecycleProvider = {
     maxAmountDecimals: 2,
     productCatalog: false,
     negativeLines: true,
-    lifecycle: { send: true, extendDueDate: true, cancel: true, partActivate: true, replace: false },
+    lifecycle: { send: true, extendDueDate: true, cancel: true, partActivate: true, replace: false, cancelPreliminary: false },
     staffDueDate: true,
     listCustomerInvoices: false,
   },
@@ -53,7 +53,8 @@ const lifecycleProvider = {
   partActivateDocument: async (input) => {
     asked.partActivate.push(input);
     const all = input.shipped.reduce((n, s) => n + s.quantity, 0) === 4;
-    return { ...input.document, state: all ? "booked" : "draft" };
+    // A new reference for each activation (the same one back would mean nothing new had shipped).
+    return { ...input.document, providerRef: `${input.document.providerRef}+${input.shipped.map((u) => u.quantity).join(",")}`, state: all ? "booked" : "draft" };
   },
 } satisfies AccountingProvider;
 
@@ -133,10 +134,10 @@ describeWithDb("lifecycle actions of the order block (extend the due date, part-
     const order = shopify.addOrder(SHOP, ORDER);
     await seedDocument(order.id, "created");
     const state = await orderInvoiceState({ db: await testDb(), providerFor }, { shopDomain: SHOP, orderId: String(order.id) });
-    expect(state.documents[0].actions).toEqual({ resend: false, takeBack: null, extendDueDate: false, partActivate: true });
+    expect(state.documents[0].actions).toEqual({ send: false, resend: false, takeBack: null, extendDueDate: false, partActivate: true });
     await (await testDb()).document.updateMany({ data: { state: "finalized" } });
     const booked = await orderInvoiceState({ db: await testDb(), providerFor }, { shopDomain: SHOP, orderId: String(order.id) });
-    expect(booked.documents[0].actions).toEqual({ resend: true, takeBack: "cancel", extendDueDate: true, partActivate: false });
+    expect(booked.documents[0].actions).toEqual({ send: false, resend: true, takeBack: "cancel", extendDueDate: true, partActivate: false });
   });
 
   it("extends the due date in the provider and in our copy; an earlier date is refused in words", async () => {

@@ -141,11 +141,11 @@ describe("e-conomic provider (against the simulator)", () => {
     const key = "ib:shop.myshopify.com:1001:invoice:order";
     const draft = await p.createDocument({ kind: "invoice", plan, customer: { ...customer, name: "Anna Jensen", countryCode: "DK", isB2B: false }, products, idempotencyKey: key, dates: { issueDate: "2026-11-21" } });
     expect(draft).toMatchObject({ state: "draft", number: null, totalMinor: 37481n });
-    expect(await p.findDocumentByReference({ idempotencyKey: key })).toEqual(draft);
+    expect(await p.findDocumentByReference!({ idempotencyKey: key })).toEqual(draft);
     const booked = await p.finalizeDocument({ document: draft });
     expect(booked).toMatchObject({ state: "booked", number: "10001", totalMinor: 37481n });
-    expect(await p.findDocumentByReference({ idempotencyKey: key })).toEqual(booked);
-    expect(await p.findDocumentByReference({ idempotencyKey: "ib:other" })).toBeNull();
+    expect(await p.findDocumentByReference!({ idempotencyKey: key })).toEqual(booked);
+    expect(await p.findDocumentByReference!({ idempotencyKey: "ib:other" })).toBeNull();
     const pdf = await p.getPdf({ document: booked });
     expect((await PDFDocument.load(pdf)).getTitle()).toBe("Invoice 10001");
   });
@@ -158,7 +158,7 @@ describe("e-conomic provider (against the simulator)", () => {
     sim.faults.add({ kind: "lost-response", match: "POST /invoices/drafts" });
     const input = { kind: "invoice" as const, plan, customer: { ...customer, name: "Anna", countryCode: "DK", isB2B: false }, products, idempotencyKey: "ib:lost", dates: { issueDate: "2026-11-21" } };
     expect(await p.createDocument(input).catch((e: unknown) => e)).toBeInstanceOf(RetryableError);
-    const recovered = await p.findDocumentByReference({ idempotencyKey: "ib:lost" });
+    const recovered = await p.findDocumentByReference!({ idempotencyKey: "ib:lost" });
     expect(recovered).toMatchObject({ state: "draft" });
     expect(sim.agreements.get("grant-1")!.drafts.size).toBe(1);
   });

@@ -60,7 +60,7 @@ describe("the shop's own invoice: settings", () => {
       maxAmountDecimals: 3,
       productCatalog: false,
       negativeLines: true,
-      lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false, cancelPreliminary: false },
       staffDueDate: true,
       listCustomerInvoices: false,
     });

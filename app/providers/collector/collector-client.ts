@@ -86,13 +86,17 @@ export function classifyCollectorError(error: unknown, what: string): Error {
   const status = e.response?.status;
   if (status === 429) {
     const seconds = Number(e.response?.headers?.["retry-after"]);
-    return new RetryableError("collector_rate_limited", `Collector asked us to slow down while ${what}; it is tried again shortly.`, { retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined });
+    return new RetryableError("collector_rate_limited", `Collector asked us to slow down while ${what}; it is tried again shortly.`, { retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined, outcome: "not-applied" });
   }
-  if (status !== undefined && status >= 500) return new RetryableError("collector_unavailable", `Collector did not answer properly (HTTP ${status}) while ${what}; it is tried again shortly.`);
+  // 502 and 503 come from in front of the service: the call never reached it. A 500 may have been half done.
+  if (status !== undefined && status >= 500) {
+    return new RetryableError("collector_unavailable", `Collector did not answer properly (HTTP ${status}) while ${what}; it is tried again shortly.`, { outcome: status === 502 || status === 503 ? "not-applied" : "unknown" });
+  }
   if (status === 401 || status === 403) return new AuthError("collector_auth", `Collector refused the connection (HTTP ${status}) while ${what}. Check the credentials in the app's Connection settings.`);
   if (status !== undefined && status >= 300) return new PermanentError("collector_http", `Collector answered HTTP ${status} while ${what}.`);
-  // No answer at all: a timeout, a cut connection, or an answer that is not SOAP.
-  return new RetryableError("collector_unreachable", `Collector could not be reached or gave no readable answer while ${what}; it is tried again shortly.`, { detail: e.code ?? e.message });
+  // No answer at all: a timeout, a cut connection, or an answer that is not SOAP; refused connections never arrived.
+  const neverArrived = e.code === "ECONNREFUSED" || e.code === "ENOTFOUND";
+  return new RetryableError("collector_unreachable", `Collector could not be reached or gave no readable answer while ${what}; it is tried again shortly.`, { detail: e.code ?? e.message, outcome: neverArrived ? "not-applied" : "unknown" });
 }
 
 export async function createCollectorClient(options: CollectorClientOptions): Promise<CollectorClient> {
@@ -100,7 +104,7 @@ export async function createCollectorClient(options: CollectorClientOptions): Pr
   try {
     client = await soap.createClientAsync(options.wsdl, { endpoint: options.endpoint, wsdl_options: { timeout: options.timeoutMs ?? 15_000 } });
   } catch (error) {
-    throw new RetryableError("collector_wsdl", `Collector's service description (WSDL) could not be read from ${options.wsdl}; it is tried again shortly.`, { cause: error });
+    throw new RetryableError("collector_wsdl", `Collector's service description (WSDL) could not be read from ${options.wsdl}; it is tried again shortly.`, { cause: error, outcome: "not-applied" });
   }
   client.addSoapHeader(
     { Username: options.credentials.username, Password: options.credentials.password, ClientIpAddress: options.clientIp ?? "127.0.0.1" },
@@ -121,7 +125,7 @@ export async function createCollectorClient(options: CollectorClientOptions): Pr
       // The answer must be what the WSDL says; anything else is not acted upon.
       const problems = checkAgainstSchema(wsdl, COLLECTOR_NAMESPACE, RESPONSE[operation], answer ?? {});
       if (problems.length) {
-        throw new PermanentError("collector_unexpected_answer", `Collector's answer while ${what} does not follow its service description; nothing was changed on our side. Check the invoice in Collector's portal.`, { detail: problems.join("; ") });
+        throw new PermanentError("collector_unexpected_answer", `Collector's answer while ${what} does not follow its service description; nothing was changed on our side. Check the invoice in Collector's portal.`, { detail: problems.join("; "), outcome: "unknown" });
       }
       return (answer ?? {}) as Record<string, unknown>;
     },

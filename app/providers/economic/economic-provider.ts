@@ -130,7 +130,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
       maxAmountDecimals: 2,
       productCatalog: true,
       negativeLines: true,
-      lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false, cancelPreliminary: false },
       staffDueDate: true,
       listCustomerInvoices: true,
     },

@@ -153,7 +153,7 @@ export function createInvoicExpressProvider(input: { credentials: InvoicExpressC
       maxAmountDecimals: 2,
       productCatalog: false,
       negativeLines: false,
-      lifecycle: { send: true, extendDueDate: false, cancel: true, partActivate: false, replace: false },
+      lifecycle: { send: true, extendDueDate: false, cancel: true, partActivate: false, replace: false, cancelPreliminary: false },
       staffDueDate: true,
       listCustomerInvoices: false,
     },

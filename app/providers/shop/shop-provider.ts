@@ -188,7 +188,7 @@ export function createShopProvider(input: { settings: ShopSettings; runtime?: Pr
       maxAmountDecimals: 3,
       productCatalog: false,
       negativeLines: true,
-      lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      lifecycle: { send: false, extendDueDate: false, cancel: false, partActivate: false, replace: false, cancelPreliminary: false },
       staffDueDate: true,
       listCustomerInvoices: false,
     },

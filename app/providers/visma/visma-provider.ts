@@ -156,7 +156,7 @@ export function createVismaProvider(input: { credentials: VismaCredentials; sett
       maxAmountDecimals: 2,
       productCatalog: true,
       negativeLines: true,
-      lifecycle: { send: true, extendDueDate: false, cancel: false, partActivate: false, replace: false },
+      lifecycle: { send: true, extendDueDate: false, cancel: false, partActivate: false, replace: false, cancelPreliminary: false },
       // A customer invoice draft has no due date (Swagger: CustomerInvoiceDraftApi); the customer's terms of payment set it.
       staffDueDate: false,
       listCustomerInvoices: true,

@@ -16,6 +16,7 @@ const STATE: Record<string, { label: string; tone: "success" | "info" | "warning
   finalized: { label: "Booked", tone: "success" },
   created: { label: "Draft", tone: "info" },
   claimed: { label: "Being made", tone: "neutral" },
+  submitting: { label: "Answer lost: check", tone: "critical" },
   failed: { label: "Failed", tone: "critical" },
   cancelled: { label: "Cancelled", tone: "warning" },
 };
@@ -106,6 +107,11 @@ function InvoiceBlock() {
                   </s-link>
                 )}
                 {d.actions.resend && <s-button onClick={() => void resend(d)}>Resend e-mail</s-button>}
+                {d.actions.send && (
+                  <s-button disabled={busy || d.working} onClick={() => void act(d, { intent: "send", documentId: d.id })}>
+                    Send from {d.provider}
+                  </s-button>
+                )}
                 {d.actions.partActivate && (
                   <s-button disabled={busy || d.working} onClick={() => void act(d, { intent: "partActivate", documentId: d.id })}>
                     Activate shipped items
@@ -134,7 +140,15 @@ function InvoiceBlock() {
                   </s-stack>
                 </s-banner>
               )}
-              {d.actions.extendDueDate && (
+              {d.actions.extendDueDate && state.provider?.staffDueDate === false && (
+                <s-stack direction="inline" gap="small-200">
+                  <s-button disabled={busy || d.working} onClick={() => void act(d, { intent: "extendDueDate", documentId: d.id })}>
+                    Extend due date
+                  </s-button>
+                  <s-text color="subdued">{d.provider} moves it by the period of your agreement.</s-text>
+                </s-stack>
+              )}
+              {d.actions.extendDueDate && state.provider?.staffDueDate !== false && (
                 <s-stack direction="inline" gap="small-200">
                   <s-date-field label="New due date" name={`due-${d.id}`} value={dueDates[d.id] ?? ""} onChange={(e) => setDueDates({ ...dueDates, [d.id]: e.currentTarget.value })} />
                   <s-button

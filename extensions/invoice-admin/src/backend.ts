@@ -13,11 +13,12 @@ export type DocumentRow = {
   pdf: string | null;
   /** A staff action on it is queued or running. */
   working: boolean;
-  actions: { resend: boolean; takeBack: "cancel" | "credit" | null; extendDueDate: boolean; partActivate: boolean };
+  actions: { send: boolean; resend: boolean; takeBack: "cancel" | "credit" | null; extendDueDate: boolean; partActivate: boolean };
 };
 
 export type OrderState = {
-  provider: { type: string; name: string; kinds: Array<"draft" | "invoice"> } | null;
+  /** staffDueDate false: the system sets due dates itself, and extends them by its own period (no date to pick). */
+  provider: { type: string; name: string; kinds: Array<"draft" | "invoice">; staffDueDate: boolean } | null;
   hasInvoice: boolean;
   generating: boolean;
   documents: DocumentRow[];
@@ -81,7 +82,7 @@ export const generateInvoice = (orderId: string, input: { kind: string; invoiceD
 
 type Queued = { ok: true; jobId: string; queued: boolean };
 export const retryOrder = (orderId: string) => call<{ ok: true; queued: number }>(orderId, { body: { intent: "retry" } });
-export const documentAction = (orderId: string, input: { intent: "credit" | "partActivate"; documentId: string } | { intent: "extendDueDate"; documentId: string; dueDate: string }) =>
+export const documentAction = (orderId: string, input: { intent: "credit" | "partActivate" | "send"; documentId: string } | { intent: "extendDueDate"; documentId: string; dueDate?: string }) =>
   call<Queued>(orderId, { body: { ...input, requestId: requestId() } });
 
 export const bulkSummary = (orderIds: string[], kind?: string) => request<BulkSummary>("/api/admin/bulk-generate", { body: { intent: "summary", orderIds, ...(kind ? { kind } : {}) } });

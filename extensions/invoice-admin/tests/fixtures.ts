@@ -36,13 +36,13 @@ export function documentRow(overrides: Partial<DocumentRow> = {}): DocumentRow {
     provider: "e-conomic",
     pdf: "https://app.example.com/documents/doc-1.pdf?for=admin&expires=1&signature=x",
     working: false,
-    actions: { resend: true, takeBack: null, extendDueDate: false, partActivate: false },
+    actions: { send: false, resend: true, takeBack: null, extendDueDate: false, partActivate: false },
     ...overrides,
   };
 }
 
 export function stateAnswer(overrides: Partial<OrderState> = {}): OrderState {
-  return { provider: { type: "economic", name: "e-conomic", kinds: ["draft", "invoice"] }, hasInvoice: false, generating: false, documents: [], lastLog: null, ...overrides };
+  return { provider: { type: "economic", name: "e-conomic", kinds: ["draft", "invoice"], staffDueDate: true }, hasInvoice: false, generating: false, documents: [], lastLog: null, ...overrides };
 }
 
 /** A fetch double: each call is answered by `answer(url, init)`, and recorded with its parsed JSON body. */

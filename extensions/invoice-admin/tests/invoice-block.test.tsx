@@ -26,7 +26,7 @@ describe("the invoice block (admin.order-details.block.render)", () => {
     const api = backend((url) =>
       url.includes("/resend")
         ? { body: { ok: true, queued: true } }
-        : { body: stateAnswer({ hasInvoice: true, documents: [documentRow(), documentRow({ id: "doc-2", kind: "creditNote", number: "10002", total: "50.00 DKK", dueDate: null, actions: { resend: false, takeBack: null, extendDueDate: false, partActivate: false } })], lastLog: { status: "done", message: "Credit note 10002 booked in e-conomic for the refund on order #1001 (50.00 DKK), crediting invoice 10001.", at: "2026-12-06T12:00:00Z", retry: false } }) },
+        : { body: stateAnswer({ hasInvoice: true, documents: [documentRow(), documentRow({ id: "doc-2", kind: "creditNote", number: "10002", total: "50.00 DKK", dueDate: null, actions: { send: false, resend: false, takeBack: null, extendDueDate: false, partActivate: false } })], lastLog: { status: "done", message: "Credit note 10002 booked in e-conomic for the refund on order #1001 (50.00 DKK), crediting invoice 10001.", at: "2026-12-06T12:00:00Z", retry: false } }) },
     );
     block.fetch = api.fetch;
     await block.render();
@@ -51,7 +51,7 @@ describe("the invoice block (admin.order-details.block.render)", () => {
   });
 
   it("a provider without a resend or cancel gets no such buttons; an error answer is shown in words", async () => {
-    block.fetch = backend(() => ({ body: stateAnswer({ provider: { type: "shop", name: "Own invoice", kinds: ["invoice"] }, documents: [documentRow({ state: "created", number: null, pdf: null, actions: { resend: false, takeBack: null, extendDueDate: false, partActivate: false } })] }) })).fetch;
+    block.fetch = backend(() => ({ body: stateAnswer({ provider: { type: "shop", name: "Own invoice", kinds: ["invoice"], staffDueDate: true }, documents: [documentRow({ state: "created", number: null, pdf: null, actions: { send: false, resend: false, takeBack: null, extendDueDate: false, partActivate: false } })] }) })).fetch;
     await block.render();
     await waitFor(() => expect(text()).toContain("Draft"));
     expect(document.body.querySelectorAll("s-button")).toHaveLength(0);
@@ -80,7 +80,7 @@ describe("the invoice block (admin.order-details.block.render)", () => {
 
   it("Credit in full asks first, then queues once and shows what the sync log says", async () => {
     let credited = false;
-    const booked = documentRow({ actions: { resend: true, takeBack: "credit", extendDueDate: false, partActivate: false } });
+    const booked = documentRow({ actions: { send: false, resend: true, takeBack: "credit", extendDueDate: false, partActivate: false } });
     const api = backend((_url, body) => {
       if (body?.intent === "credit") {
         credited = true;
@@ -104,10 +104,10 @@ describe("the invoice block (admin.order-details.block.render)", () => {
   });
 
   it("a provider with the lifecycle (Collector): Cancel invoice, Extend due date with the new date, Activate shipped items", async () => {
-    const preliminary = documentRow({ id: "doc-3", state: "created", number: "77", pdf: null, actions: { resend: false, takeBack: null, extendDueDate: false, partActivate: true } });
-    const booked = documentRow({ provider: "Collector", actions: { resend: true, takeBack: "cancel", extendDueDate: true, partActivate: false } });
+    const preliminary = documentRow({ id: "doc-3", state: "created", number: "77", pdf: null, actions: { send: false, resend: false, takeBack: null, extendDueDate: false, partActivate: true } });
+    const booked = documentRow({ provider: "Collector", actions: { send: false, resend: true, takeBack: "cancel", extendDueDate: true, partActivate: false } });
     const api = backend((_url, body) =>
-      body?.intent ? { body: { ok: true, jobId: "job-2", queued: true } } : { body: stateAnswer({ provider: { type: "collector", name: "Collector", kinds: ["invoice"] }, documents: [booked, preliminary] }) },
+      body?.intent ? { body: { ok: true, jobId: "job-2", queued: true } } : { body: stateAnswer({ provider: { type: "collector", name: "Collector", kinds: ["invoice"], staffDueDate: true }, documents: [booked, preliminary] }) },
     );
     block.fetch = api.fetch;
     await block.render();
@@ -126,6 +126,28 @@ describe("the invoice block (admin.order-details.block.render)", () => {
     expect(api.calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([
       { intent: "extendDueDate", documentId: "doc-1", dueDate: "2027-01-19", requestId: expect.any(String) },
       { intent: "partActivate", documentId: "doc-3", requestId: expect.any(String) },
+    ]);
+  });
+
+  it("Walley, which delivers and dates its own invoices: Send from Walley, and Extend due date by its agreed period (no date to pick)", async () => {
+    const booked = documentRow({ provider: "Walley", actions: { send: true, resend: false, takeBack: "credit", extendDueDate: true, partActivate: false } });
+    const api = backend((_url, body) =>
+      body?.intent ? { body: { ok: true, jobId: "job-3", queued: true } } : { body: stateAnswer({ provider: { type: "collector", name: "Walley", kinds: ["invoice"], staffDueDate: false }, documents: [booked] }) },
+    );
+    block.fetch = api.fetch;
+    await block.render();
+    await waitFor(() => expect(text()).toContain("Send from Walley"));
+    expect(text()).not.toContain("Resend e-mail");
+    expect(document.body.querySelector("s-date-field")).toBeNull();
+    expect(text()).toContain("Walley moves it by the period of your agreement.");
+    fireEvent.click(button("Send from Walley"));
+    await waitFor(() => expect(api.calls.some((c) => c.body?.intent === "send")).toBe(true));
+    await waitFor(() => expect(prop(button("Extend due date"), "disabled")).toBeFalsy());
+    fireEvent.click(button("Extend due date"));
+    await waitFor(() => expect(api.calls.some((c) => c.body?.intent === "extendDueDate")).toBe(true));
+    expect(api.calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([
+      { intent: "send", documentId: "doc-1", requestId: expect.any(String) },
+      { intent: "extendDueDate", documentId: "doc-1", requestId: expect.any(String) },
     ]);
   });
 });

@@ -14,7 +14,17 @@ export const DEMO_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> =
 const dk = { address1: "Nørregade 12", city: "København K", zip: "1165", country: "Denmark", countryCode: "DK" };
 const pt = { address1: "Rua Augusta 100", city: "Lisboa", zip: "1100-053", country: "Portugal", countryCode: "PT" };
 
-export type DemoOrder = { label: string; customer?: string; seed: SeedOrder; topics: string[] };
+/**
+ * An order and the webhooks sent for it, in order. `before` changes the order in Shopify just before a topic
+ * is sent: a fulfilment of some units (by line index), or the cancellation.
+ */
+export type DemoOrder = {
+  label: string;
+  customer?: string;
+  seed: SeedOrder;
+  topics: string[];
+  before?: Record<string, { fulfil?: Array<{ index: number; quantity: number }>; cancel?: boolean }>;
+};
 
 export const DEMO_ORDERS: DemoOrder[] = [
   {
@@ -248,5 +258,63 @@ export const IX_ORDERS: DemoOrder[] = [
       ],
     },
     topics: ["orders/paid"],
+  },
+];
+
+const malmo = { address1: "Storgatan 1", city: "Malmö", zip: "211 22", country: "Sweden", countryCode: "SE" };
+
+export const WALLEY_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> = [
+  { key: "astrid", email: "astrid.lindgren@example.se", firstName: "Astrid", lastName: "Lindgren", locale: "sv-SE" },
+  { key: "erik", email: "erik.johansson@example.se", firstName: "Erik", lastName: "Johansson", locale: "sv-SE" },
+  { key: "sofia", email: "sofia.berg@example.se", firstName: "Sofia", lastName: "Berg", locale: "sv-SE" },
+];
+
+/** Walley's lifecycle, one order per step: activated, part-activated, cancelled before activation, credited. */
+export const WALLEY_ORDERS: DemoOrder[] = [
+  {
+    label: "added on creation, activated when fulfilled",
+    customer: "astrid",
+    seed: {
+      taxesIncluded: true,
+      financialStatus: "pending",
+      billingAddress: { firstName: "Astrid", lastName: "Lindgren", ...malmo },
+      lines: [
+        { sku: "KOPP", title: "Kopp, stengods", quantity: 3, price: "100.00", taxRate: "0.25", taxTitle: "Moms", discount: "10.00" },
+        { sku: "FAT", title: "Fat", quantity: 1, price: "50.00", taxRate: "0.25", taxTitle: "Moms" },
+      ],
+      shipping: [{ title: "PostNord", price: "49.00", taxRate: "0.25", taxTitle: "Moms" }],
+    },
+    topics: ["orders/create", "orders/fulfilled"],
+    before: { "orders/fulfilled": { fulfil: [{ index: 0, quantity: 3 }, { index: 1, quantity: 1 }] } },
+  },
+  {
+    label: "partly shipped: the shipped units activated, the rest stays preliminary",
+    customer: "erik",
+    seed: {
+      taxesIncluded: true,
+      financialStatus: "pending",
+      billingAddress: { firstName: "Erik", lastName: "Johansson", ...malmo },
+      lines: [
+        { sku: "KANNA", title: "Kanna", quantity: 2, price: "249.00", taxRate: "0.25", taxTitle: "Moms" },
+        { sku: "BOK-TE", title: "Boken om te", quantity: 1, price: "199.00", taxRate: "0.06", taxTitle: "Moms" },
+      ],
+      shipping: [{ title: "PostNord", price: "49.00", taxRate: "0.25", taxTitle: "Moms" }],
+    },
+    topics: ["orders/create", "orders/partially_fulfilled"],
+    before: { "orders/partially_fulfilled": { fulfil: [{ index: 0, quantity: 1 }] } },
+  },
+  {
+    label: "cancelled before it shipped: the invoice cancelled in Walley",
+    customer: "sofia",
+    seed: { taxesIncluded: true, financialStatus: "pending", billingAddress: { firstName: "Sofia", lastName: "Berg", ...malmo }, lines: [{ sku: "FAT", title: "Fat", quantity: 4, price: "50.00", taxRate: "0.25", taxTitle: "Moms" }] },
+    topics: ["orders/create", "orders/cancelled"],
+    before: { "orders/cancelled": { cancel: true } },
+  },
+  {
+    label: "fulfilled, then one unit refunded: credited by article",
+    customer: "astrid",
+    seed: { taxesIncluded: true, financialStatus: "pending", billingAddress: { firstName: "Astrid", lastName: "Lindgren", ...malmo }, lines: [{ sku: "KOPP", title: "Kopp, stengods", quantity: 2, price: "100.00", taxRate: "0.25", taxTitle: "Moms" }] },
+    topics: ["orders/create", "orders/fulfilled", "refunds/create"],
+    before: { "orders/fulfilled": { fulfil: [{ index: 0, quantity: 2 }] } },
   },
 ];

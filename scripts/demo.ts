@@ -18,6 +18,7 @@ const { values: args } = parseArgs({
     "economic-port": { type: "string", default: "3200" },
     "visma-port": { type: "string", default: "3300" },
     "invoicexpress-port": { type: "string", default: "3400" },
+    "collector-port": { type: "string", default: "3500" },
     "smtp-port": { type: "string", default: "2525" },
   },
 });
@@ -38,6 +39,7 @@ const port = Number(args.port);
 const SHOP = "invoice-bridge-demo.myshopify.com";
 const VISMA_SHOP = "invoice-bridge-visma.myshopify.com";
 const IX_SHOP = "invoice-bridge-ix.myshopify.com";
+const WALLEY_SHOP = "invoice-bridge-walley.myshopify.com";
 /** A shop with the app just installed and nothing connected: the onboarding, then the historical import of its past orders. */
 const NEW_SHOP = "invoice-bridge-new.myshopify.com";
 const IX_ACCOUNT = "invoice-bridge-demo";
@@ -111,6 +113,12 @@ async function main() {
     ECONOMIC_APP_PUBLIC_TOKEN: "demo-app-public",
   });
 
+  step("Starting the Walley (Collector) SOAP simulator");
+  const { CollectorSimulator } = await import("../test/simulators/collector/server");
+  const collector = new CollectorSimulator({ port: Number(args["collector-port"]) });
+  const collectorUrl = await collector.start();
+  collector.addStore({ storeId: 701, countryCode: "SE", username: "demo-walley", password: "demo-walley-password" });
+
   step("Starting the SMTP sink (the e-mails the app sends to buyers land here)");
   const { SmtpSink, describeCaughtMessage } = await import("../test/simulators/smtp/server");
   const smtp = new SmtpSink();
@@ -127,7 +135,17 @@ async function main() {
   const { default: db } = await import("../app/db.server");
   const { SANDBOX_API_SECRET } = await import("../app/lib/env.server");
   const { seedEconomicShop } = await import("../test/helpers/economic-shop");
-  const { seedInvoicExpressShop, seedVismaShop } = await import("../test/helpers/provider-shops");
+  const { seedCollectorShop, seedInvoicExpressShop, seedVismaShop } = await import("../test/helpers/provider-shops");
+
+  /** Until the worker has no task of these shops left. */
+  async function waitForWorker(domains: string[]) {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const pending = await db.job.count({ where: { shopDomain: { in: domains }, status: { in: ["queued", "running"] }, runAt: { lte: new Date() } } });
+      if (pending === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   /** The shop in the Shopify simulator, and the app's offline session for it (as after an install). */
   async function installOnShopify(domain: string, shop: { currency: string; name: string }) {
@@ -149,6 +167,11 @@ async function main() {
     for (const demo of demoOrders) {
       const order = simulator.addOrder(domain, { ...demo.seed, customerId: demo.customer ? customers.get(demo.customer)!.id : null });
       for (const topic of demo.topics) {
+        const change = demo.before?.[topic];
+        // The earlier events are handled before the merchant's next step (a shipment, a cancellation).
+        if (change) await waitForWorker([domain]);
+        if (change?.fulfil) simulator.addFulfillment(domain, order.id, { lines: change.fulfil });
+        if (change?.cancel) simulator.setOrderStatus(domain, order.id, { cancelled: true });
         // A refund is made in the simulator as Shopify makes it (one unit of the first line), then notified.
         const payload =
           topic === "refunds/create" ? simulator.refundPayload(domain, order.id, simulator.addRefund(domain, order.id, { lines: [{ index: 0, quantity: 1 }] }).id) : undefined;
@@ -161,7 +184,7 @@ async function main() {
     return { answers, sent };
   }
 
-  const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS } = await import("./demo-orders");
+  const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS, WALLEY_CUSTOMERS, WALLEY_ORDERS } = await import("./demo-orders");
 
   /**
    * The customer-account side of the e-conomic shop: Mette, signed in, with her own orders; Karin, whom the
@@ -255,6 +278,13 @@ async function main() {
   await seedInvoicExpressShop(db, { shopDomain: IX_SHOP, accountUrl: invoicexpress.accountUrl(IX_ACCOUNT), accountName: IX_ACCOUNT, apiKey: IX_API_KEY });
   const ixSent = await sendOrders(IX_SHOP, IX_CUSTOMERS, IX_ORDERS);
 
+  // --- Walley (Collector) ---
+  step(`Seeding the Walley demo shop ${WALLEY_SHOP}`);
+  await installOnShopify(WALLEY_SHOP, { currency: "SEK", name: "Invoice Bridge Demo (Walley)" });
+  // A store for private buyers in Sweden; invoices added when the order is created, activated when it ships.
+  await seedCollectorShop(db, { shopDomain: WALLEY_SHOP, endpoint: collector.endpoint, username: "demo-walley", password: "demo-walley-password", stores: [{ countryCode: "SE", buyers: "b2c", storeId: 701 }] });
+  const walleySent = await sendOrders(WALLEY_SHOP, WALLEY_CUSTOMERS, WALLEY_ORDERS);
+
   // --- a new shop: nothing connected yet ---
   step(`Installing the app on ${NEW_SHOP}, with nothing connected (the onboarding starts there)`);
   await installOnShopify(NEW_SHOP, { currency: "EUR", name: "Invoice Bridge Demo (new shop)" });
@@ -263,7 +293,7 @@ async function main() {
   console.log(`  ${pastOrders} paid orders from the last 60 days wait in Shopify for the historical import`);
 
   step("Waiting for the worker");
-  const shops = [SHOP, VISMA_SHOP, IX_SHOP];
+  const shops = [SHOP, VISMA_SHOP, IX_SHOP, WALLEY_SHOP];
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const pending = await db.job.count({ where: { shopDomain: { in: shops }, createdAt: { gte: startedAt }, status: { in: ["queued", "running"] } } });
@@ -287,6 +317,7 @@ async function main() {
   const economicShop = await outcome(SHOP, "e-conomic");
   const vismaShop = await outcome(VISMA_SHOP, "Visma eAccounting");
   const ixShop = await outcome(IX_SHOP, "InvoicExpress");
+  const walleyShop = await outcome(WALLEY_SHOP, "Walley");
 
   // --- customer accounts: a demo buyer, and a B2B colleague ---
   step("Customer accounts: Mette (a private buyer) and Karin (a colleague of Lars at Nordic Cafés ApS, Aarhus roastery)");
@@ -317,6 +348,16 @@ async function main() {
     console.log(`  ${String(document.type)} ${String(document.inverted_sequence_number ?? "(no number)")} [${String(document.status)}]: EUR ${String(document.total)}, ${String(client)}, ref ${String(document.reference)}${sentTo}`);
   }
 
+  step("Walley now holds");
+  const walleyInvoices = [...collector.invoices.values()];
+  for (const invoice of walleyInvoices) {
+    const amount = invoice.rows.reduce((sum, r) => sum + Math.round(r.UnitPrice * 100) * r.Quantity, 0) / 100;
+    const credited = invoice.credits.length ? `, ${invoice.credits.length} credit(s)` : "";
+    console.log(`  invoice ${invoice.invoiceNo} [${invoice.status}]: SEK ${amount.toFixed(2)}, order ${invoice.orderNo}${credited}`);
+  }
+  const walleyDocuments = await db.document.findMany({ where: { shopDomain: WALLEY_SHOP } });
+  const walleyPartOrder = walleyDocuments.find((d) => d.state === "created")?.orderId ?? "";
+
   // e-conomic's booked documents: invoices, and credit notes (negative totals) for refunds.
   const economicInvoices = [...agreement.booked.values()].filter((b) => Number(b.grossAmount) >= 0).length;
   const economicCredits = agreement.booked.size - economicInvoices;
@@ -325,7 +366,7 @@ async function main() {
   step(`The SMTP sink caught ${smtp.messages.length} e-mail(s)`);
   for (const message of smtp.messages) console.log(`  ${describeCaughtMessage(message)}`);
 
-  const failures = [economicShop, vismaShop, ixShop].flatMap((shop) => shop.failed);
+  const failures = [economicShop, vismaShop, ixShop, walleyShop].flatMap((shop) => shop.failed);
   if (failures.length > 0) {
     step("Failed");
     for (const entry of failures) console.log(`  ${entry.shopDomain} ${entry.orderName ?? ""}: ${entry.message}${entry.detail ? `\n    ${entry.detail}` : ""}`);
@@ -385,6 +426,19 @@ async function main() {
         deliveriesStored: ixShop.deliveries,
         jobs: ixShop.jobs,
       },
+      walley: {
+        shop: WALLEY_SHOP,
+        orders: WALLEY_ORDERS.length,
+        activated: walleyInvoices.filter((i) => i.status === "activated" || i.status === "credited").length,
+        preliminary: walleyInvoices.filter((i) => i.status === "preliminary").length,
+        cancelled: walleyInvoices.filter((i) => i.status === "cancelled").length,
+        credits: walleyInvoices.reduce((n, i) => n + i.credits.length, 0),
+        documents: Object.fromEntries(["finalized", "created", "cancelled"].map((state) => [state, walleyDocuments.filter((d) => d.state === state).length])),
+        failed: walleyShop.failed.length,
+        webhooksSent: walleySent.sent,
+        deliveriesStored: walleyShop.deliveries,
+        jobs: walleyShop.jobs,
+      },
     },
   };
 
@@ -394,10 +448,11 @@ async function main() {
     await economic.close();
     await visma.close();
     await invoicexpress.close();
+    await collector.close();
     await smtp.close();
     await db.$disconnect();
     console.log(JSON.stringify(summary));
-    const { visma: v, invoicexpress: ix, economic: e } = summary.providers;
+    const { visma: v, invoicexpress: ix, economic: e, walley: w } = summary.providers;
     const ok =
       summary.deliveriesStored === sent &&
       e.emailed === expectedEmails &&
@@ -410,6 +465,13 @@ async function main() {
       !ix.jobs.failed &&
       ix.booked === ix.orders &&
       ix.emailed === ix.orders &&
+      // Walley: one order activated in full, one part-activated (its rest preliminary), one cancelled, one credited
+      w.deliveriesStored === walleySent.sent &&
+      !w.jobs.failed &&
+      w.activated === 3 &&
+      w.preliminary === 1 &&
+      w.cancelled === 1 &&
+      w.credits === 1 &&
       // Mette's own invoices, and Karin's company location's, the one issued in e-conomic included
       account.mette.total > 0 &&
       account.karin.total > account.karin.issuedInEconomic &&
@@ -435,6 +497,8 @@ async function main() {
   console.log(`  e-conomic:      ${economicUrl}/_control/state?agreement=demo-agreement`);
   console.log(`  Visma:          ${vismaUrl}/_control/state?company=${company.id}`);
   console.log(`  InvoicExpress:  ${invoicexpressUrl}/_control/state?account=${IX_ACCOUNT}`);
+  console.log(`  Walley:         ${collectorUrl}/_control/state  (SOAP service ${collector.endpoint}; order page of a part-activated order:`);
+  console.log(`                  ${server.url}/sandbox/admin/orders/${walleyPartOrder}?shop=${WALLEY_SHOP})`);
   console.log(`  SMTP sink:      ${smtpUrl} (the e-mails it caught are listed above)`);
   console.log(`  Send another webhook: curl -X POST ${simulatorUrl}/_control/webhooks -H 'content-type: application/json' \\`);
   console.log(`      -d '{"shop":"${SHOP}","topic":"orders/paid","orderId":${firstOrder.id}}'`);
@@ -445,6 +509,7 @@ async function main() {
     await economic.close();
     await visma.close();
     await invoicexpress.close();
+    await collector.close();
     await smtp.close();
     process.exit(0);
   };

@@ -189,7 +189,7 @@ export async function syncOrder(
       ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
       : document.state === "booked"
         ? `Invoice ${document.number} booked in ${connection.name} for order ${order.name} (total ${total}).${outcome.emailedTo ? ` ${connection.name} e-mailed it to ${outcome.emailedTo}.` : ""}`
-        : `${document.providerRef.startsWith("order:") ? "Order" : "Invoice draft"} made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;
+        : `${document.providerRef.startsWith("order:") ? "Order" : lifecycle.partActivate ? `Preliminary invoice ${document.number}` : "Invoice draft"} made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;
     await writeSyncLog(db, {
       shopDomain: input.shopDomain,
       orderId: input.orderId,

@@ -113,7 +113,7 @@ describeWithDb("Walley (Collector), end to end through webhooks", () => {
     expect(text).toContain(`Invoice ${added.invoiceNo}`);
     expect(text).toContain("Total 389.00 SEK");
     const log = await messages(o.id);
-    expect(log).toContain(`Invoice draft made in Walley for order ${o.name} (total 389.00 SEK). A booked invoice: the order meets your criteria. It becomes an invoice in Walley when the order is fulfilled.`);
+    expect(log).toContain(`Preliminary invoice ${added.invoiceNo} made in Walley for order ${o.name} (total 389.00 SEK). A booked invoice: the order meets your criteria. It becomes an invoice in Walley when the order is fulfilled.`);
     expect(log).toContain(`Invoice ${added.invoiceNo} booked in Walley for order ${o.name} (total 389.00 SEK). Walley e-mailed it to astrid@example.se.`);
     // Walley sent it itself on activation: the app neither sent it again nor asked Walley to.
     expect(added.sent).toEqual([]);

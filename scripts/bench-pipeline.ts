@@ -1,4 +1,4 @@
-// npm run bench:pipeline [-- --provider economic|visma|invoicexpress|visma-burst|all --orders 300 --burst 1000 --concurrency 4]
+// npm run bench:pipeline [-- --provider economic|visma|invoicexpress|collector|visma-burst|all --orders 300 --burst 1000 --concurrency 4]
 // N orders through the whole pipeline (webhook intake → embedded worker → rules → plan → provider) against the
 // simulators, each provider on its own fresh SQLite file, simulator and shop: invoices per second for one
 // worker, and provider calls per invoice as the provider's simulator counted them (every request but its
@@ -10,6 +10,8 @@
 // Visma keeps its real quota (600 requests per minute per client and endpoint), so its runs are paced by the
 // app's limiter (9 per second per endpoint) and measure that; "visma-burst" (in "all") sends --burst orders at
 // once and shows, per endpoint, the most requests in any 60 s, and that Visma answered no 429.
+// Walley (collector) gets orders that are already fulfilled, so that one event adds the invoice and activates
+// it; its calls are the SOAP calls (the PDF download is not counted).
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -17,7 +19,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { VISMA_CLIENT, vismaAccount } from "../test/helpers/visma-account";
 
-const PROVIDERS = ["economic", "visma", "invoicexpress", "visma-burst"] as const;
+const PROVIDERS = ["economic", "visma", "invoicexpress", "collector", "visma-burst"] as const;
 type ProviderArg = (typeof PROVIDERS)[number];
 const { values: args } = parseArgs({
   options: {
@@ -73,6 +75,7 @@ const { ShopifyAdminSimulator, signWebhook } = await import("../test/simulators/
 const { EconomicSimulator } = await import("../test/simulators/economic/server");
 const { VismaSimulator } = await import("../test/simulators/visma/server");
 const { InvoicExpressSimulator } = await import("../test/simulators/invoicexpress/server");
+const { CollectorSimulator } = await import("../test/simulators/collector/server");
 const { receiveWebhook, intakeResponse } = await import("../app/webhooks/intake.server");
 const { authenticateWebhook } = await import("../app/shopify.server");
 const { EmbeddedWorker } = await import("../app/jobs/embedded-worker.server");
@@ -81,7 +84,7 @@ const { httpAdminClient } = await import("../app/shopify/admin-client.server");
 const { SANDBOX_API_SECRET } = await import("../app/lib/env.server");
 const { logger } = await import("../app/lib/logger.server");
 const { seedEconomicShop } = await import("../test/helpers/economic-shop");
-const { seedVismaShop, seedInvoicExpressShop } = await import("../test/helpers/provider-shops");
+const { seedVismaShop, seedInvoicExpressShop, seedCollectorShop } = await import("../test/helpers/provider-shops");
 
 /** One provider's simulator with a shop connected to it, and what the bench reads from the simulator. */
 type Target = {
@@ -94,6 +97,8 @@ type Target = {
   rejected429?: () => number;
   /** When each request reached the simulator, per endpoint (for Visma, as its quota counts them). */
   callTimes?: () => Map<string, number[]>;
+  /** Orders arrive fulfilled (Walley activates on fulfilment). */
+  fulfilled?: boolean;
   close: () => Promise<void>;
 };
 
@@ -169,6 +174,34 @@ async function invoicExpressTarget(db: Db, shopDomain: string): Promise<Target> 
   };
 }
 
+async function collectorTarget(db: Db, shopDomain: string): Promise<Target> {
+  const sim = new CollectorSimulator();
+  await sim.start();
+  sim.addStore({ storeId: 701, countryCode: "SE", username: "bench", password: "bench-password" });
+  // Every SOAP call asks the fault injector once, with its operation's name.
+  let calls = 0;
+  const times = new Map<string, number[]>();
+  const take = sim.faults.take.bind(sim.faults);
+  sim.faults.take = (operation) => {
+    calls += 1;
+    let at = times.get(operation);
+    if (!at) times.set(operation, (at = []));
+    at.push(Date.now());
+    return take(operation);
+  };
+  await seedCollectorShop(db, { shopDomain, endpoint: sim.endpoint, username: "bench", password: "bench-password", stores: [{ countryCode: "SE", buyers: "b2c", storeId: 701 }] });
+  return {
+    currency: "SEK",
+    country: "SE",
+    rates: ["0.25", "0.12", "0.06"],
+    booked: () => [...sim.invoices.values()].filter((i) => i.status === "activated").length,
+    calls: () => calls,
+    callTimes: () => times,
+    fulfilled: true,
+    close: () => sim.close(),
+  };
+}
+
 type BatchResult = {
   batch: string;
   orders: number;
@@ -185,12 +218,12 @@ type BatchResult = {
 
 type RunResult = { label: string; orders: number; wallSeconds: number; batches: BatchResult[]; rejected429?: number };
 
-async function run(label: string, provider: "economic" | "visma" | "invoicexpress", orderCount: number, batches: string[]): Promise<RunResult> {
+async function run(label: string, provider: "economic" | "visma" | "invoicexpress" | "collector", orderCount: number, batches: string[]): Promise<RunResult> {
   const file = path.join(dir, `${label.replace(/\W+/g, "-")}.sqlite`);
   fs.copyFileSync(template, file);
   const db = createDb(`file:${file}`);
   const SHOP = `bench-${provider}.myshopify.com`;
-  const target = await { economic: economicTarget, visma: vismaTarget, invoicexpress: invoicExpressTarget }[provider](db, SHOP);
+  const target = await { economic: economicTarget, visma: vismaTarget, invoicexpress: invoicExpressTarget, collector: collectorTarget }[provider](db, SHOP);
   const shopify = new ShopifyAdminSimulator();
   await shopify.start();
   const shop = shopify.addShop({ domain: SHOP, accessToken: "shpat_bench", appUrl: "http://127.0.0.1:9", apiSecret: SANDBOX_API_SECRET, currency: target.currency });
@@ -206,6 +239,7 @@ async function run(label: string, provider: "economic" | "visma" | "invoicexpres
       shopify.addOrder(SHOP, {
         customerId: customers[i % customers.length].id,
         taxesIncluded: true,
+        ...(target.fulfilled ? { fulfillmentStatus: "fulfilled" as const } : {}),
         billingAddress: { firstName: "Buyer", lastName: String(i), countryCode: target.country, ...address },
         lines: [
           { sku: `SKU-${i % 10}`, title: `Product ${i % 10}`, quantity: 1 + (i % 3), price: "99.95", taxRate: rateOf(i % 10) },

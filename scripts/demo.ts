@@ -118,6 +118,8 @@ async function main() {
   const collector = new CollectorSimulator({ port: Number(args["collector-port"]) });
   const collectorUrl = await collector.start();
   collector.addStore({ storeId: 701, countryCode: "SE", username: "demo-walley", password: "demo-walley-password" });
+  // Where the onboarding finds Walley (sandbox only): the new shop can connect it with the same store.
+  process.env.COLLECTOR_ENDPOINT = collector.endpoint;
 
   step("Starting the SMTP sink (the e-mails the app sends to buyers land here)");
   const { SmtpSink, describeCaughtMessage } = await import("../test/simulators/smtp/server");
@@ -482,7 +484,9 @@ async function main() {
   console.log(`  App:            ${server.url}`);
   console.log(`  Admin:          ${server.url}/sandbox/admin?shop=${SHOP}  (a stand-in for the Shopify admin: open it in a browser)`);
   console.log(`  Set-up:         ${server.url}/sandbox/admin?shop=${NEW_SHOP}  (a new shop: connect e-conomic with "Approve in e-conomic" or the token demo-agreement,`);
-  console.log(`                  or InvoicExpress with account ${IX_ACCOUNT} and API key ${IX_API_KEY}; then import its past orders)`);
+  console.log(`                  or InvoicExpress with account ${IX_ACCOUNT} and API key ${IX_API_KEY},`);
+  console.log(`                  or Walley with username demo-walley, password demo-walley-password and store 701 (Sweden, private persons);`);
+  console.log(`                  then import its past orders)`);
   const documented = new Set((await db.document.findMany({ where: { shopDomain: SHOP }, select: { orderId: true } })).map((d) => d.orderId));
   const uninvoiced = [...simulator.shop(SHOP).orders.values()].find((o) => !documented.has(String(o.id)) && !o.cancelledAt);
   console.log(`  Order page:     ${server.url}/sandbox/admin/orders/${firstOrder.id}?shop=${SHOP}  (${firstOrder.name}: its invoice in the Invoice Bridge block; Print → Print invoice)`);

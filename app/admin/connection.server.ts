@@ -3,7 +3,7 @@
 // from), saving, checking again, and disconnecting (the documents are kept).
 //
 // Where a provider is (its base URL) is never taken from the form: production uses the vendor's address,
-// the sandbox the simulators' (ECONOMIC_ENDPOINT, INVOICEXPRESS_ENDPOINT, VISMA_ENDPOINT).
+// the sandbox the simulators' (ECONOMIC_ENDPOINT, INVOICEXPRESS_ENDPOINT, VISMA_ENDPOINT, COLLECTOR_ENDPOINT).
 import type { Db } from "../db.server";
 import { decryptSecret, encryptSecret, parseKey } from "../lib/crypto.server";
 import { env } from "../lib/env.server";
@@ -33,6 +33,11 @@ export function credentialFields(type: Connectable): CredentialField[] {
         { key: "accountName", label: "Account name", secret: false, help: "The first part of your InvoicExpress address: ACCOUNT.app.invoicexpress.com." },
         { key: "apiKey", label: "API key", secret: true, help: "In InvoicExpress under Settings → API." },
       ];
+    case "collector":
+      return [
+        { key: "username", label: "Username", secret: false, help: "The invoice service username in your Walley agreement." },
+        { key: "password", label: "Password", secret: true, help: "Walley checks it for each of your stores when you save them." },
+      ];
     case "visma":
     case "shop":
       return [];
@@ -55,12 +60,13 @@ function whereFor(type: Connectable, credentials: Record<string, unknown>, store
     return config.INVOICEXPRESS_ENDPOINT ? { baseUrl: `${config.INVOICEXPRESS_ENDPOINT.replace(/\/$/, "")}/${encodeURIComponent(String(credentials.accountName ?? ""))}` } : {};
   }
   if (type === "visma") return { ...(stored.baseUrl ? { baseUrl: stored.baseUrl } : {}), ...(stored.identityUrl ? { identityUrl: stored.identityUrl } : {}) };
+  if (type === "collector") return config.COLLECTOR_ENDPOINT ? { endpoint: config.COLLECTOR_ENDPOINT } : {};
   return {};
 }
 
 /** The merchant's settings without the addresses only the app sets. */
 function withoutWhere(settings: Record<string, unknown>): Record<string, unknown> {
-  const { baseUrl: _baseUrl, identityUrl: _identityUrl, ...rest } = settings;
+  const { baseUrl: _baseUrl, identityUrl: _identityUrl, endpoint: _endpoint, ...rest } = settings;
   return rest;
 }
 
@@ -152,7 +158,7 @@ export async function loadConnection(db: Db, shopDomain: string) {
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
     settings: withoutWhere(settings),
-    account: type === "invoicexpress" && credentials ? String(credentials.accountName ?? "") : null,
+    account: credentials && (type === "invoicexpress" || type === "collector") ? String(credentials.accountName ?? credentials.username ?? "") : null,
   };
   return {
     connection,

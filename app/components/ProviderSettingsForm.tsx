@@ -48,6 +48,7 @@ export function initialSettings(type: Connectable, settings: Settings, choices: 
     };
   }
   if (type === "invoicexpress") return { ...settings, taxNames: byRate("taxes", settings.taxNames) };
+  if (type === "collector") return { ...settings, stores: settings.stores ?? [] };
   return { ...settings, seller: settings.seller ?? { name: "", addressLines: [], countryCode: "", vatId: "" } };
 }
 
@@ -179,6 +180,8 @@ export function ProviderSettingsForm(props: Props) {
           />
         </FormLayout>
       );
+    case "collector":
+      return <WalleyFields settings={props.settings} countries={props.choices?.countries ?? []} onChange={props.onChange} />;
     case "shop":
       return <OwnInvoiceFields settings={props.settings} onChange={props.onChange} />;
   }
@@ -231,6 +234,71 @@ function OwnInvoiceFields({ settings, onChange }: { settings: Settings; onChange
         <TextField label="Credit note prefix" autoComplete="off" value={String(settings.creditNotePrefix ?? "CN-")} onChange={(v) => onChange({ ...settings, creditNotePrefix: v })} />
         <TextField label="Days until due" type="number" autoComplete="off" value={String(settings.paymentTermsDays ?? 14)} onChange={(v) => onChange({ ...settings, paymentTermsDays: Number(v) })} />
       </FormLayout.Group>
+    </FormLayout>
+  );
+}
+
+type WalleyStore = { countryCode: string; buyers: "b2c" | "b2b"; storeId: number | undefined };
+
+/** Walley: the environment, how it delivers invoices, and one store per country and kind of buyer. */
+function WalleyFields({ settings, countries, onChange }: { settings: Settings; countries: Choice[]; onChange: (s: Settings) => void }) {
+  const stores = (settings.stores as WalleyStore[] | undefined) ?? [];
+  const setStores = (next: WalleyStore[]) => onChange({ ...settings, stores: next });
+  const setStore = (i: number, change: Partial<WalleyStore>) => setStores(stores.map((s, j) => (j === i ? { ...s, ...change } : s)));
+  return (
+    <FormLayout>
+      <FormLayout.Group>
+        <Select
+          label="Walley environment"
+          options={[
+            { label: "Production", value: "production" },
+            { label: "Test (Walley's test service)", value: "test" },
+          ]}
+          value={String(settings.environment ?? "production")}
+          onChange={(v) => onChange({ ...settings, environment: v })}
+        />
+        <Select
+          label="Walley sends the invoice by"
+          options={[
+            { label: "E-mail", value: "email" },
+            { label: "Post", value: "post" },
+          ]}
+          value={String(settings.invoiceDelivery ?? "email")}
+          onChange={(v) => onChange({ ...settings, invoiceDelivery: v })}
+        />
+      </FormLayout.Group>
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm">
+          Stores
+        </Text>
+        <Text as="p" tone="subdued">
+          One store id per country and kind of buyer, as in your Walley agreement. The buyer&apos;s billing country and whether the order has a company choose the store.
+        </Text>
+        {stores.length === 0 ? (
+          <Text as="p" tone="caution">
+            Add at least one store.
+          </Text>
+        ) : null}
+        {stores.map((store, i) => (
+          <InlineStack key={i} gap="200" blockAlign="end">
+            <Select label="Country" options={[{ label: "Choose…", value: "" }, ...countries.map((c) => ({ label: c.label, value: c.value }))]} value={store.countryCode} onChange={(v) => setStore(i, { countryCode: v })} />
+            <Select
+              label="Buyers"
+              options={[
+                { label: "Private persons", value: "b2c" },
+                { label: "Businesses", value: "b2b" },
+              ]}
+              value={store.buyers}
+              onChange={(v) => setStore(i, { buyers: v === "b2b" ? "b2b" : "b2c" })}
+            />
+            <TextField label="Store id" type="number" autoComplete="off" value={store.storeId === undefined ? "" : String(store.storeId)} onChange={(v) => setStore(i, { storeId: v === "" ? undefined : Number(v) })} />
+            <Button onClick={() => setStores(stores.filter((_, j) => j !== i))}>Remove</Button>
+          </InlineStack>
+        ))}
+        <InlineStack>
+          <Button onClick={() => setStores([...stores, { countryCode: countries[0]?.value ?? "SE", buyers: "b2c", storeId: undefined }])}>Add a store</Button>
+        </InlineStack>
+      </BlockStack>
     </FormLayout>
   );
 }

@@ -52,6 +52,8 @@ const schema = z.object({
   ECONOMIC_ENDPOINT: z.url().optional(),
   /** Sandbox only: the InvoicExpress simulator's base URL; an account's API is <endpoint>/<account name>. */
   INVOICEXPRESS_ENDPOINT: z.url().optional(),
+  /** Sandbox only: the Collector (Walley) SOAP simulator's service address. */
+  COLLECTOR_ENDPOINT: z.url().optional(),
   /** Sandbox mode: simulated Shopify and providers. Set only by `npm run demo` and the tests. */
   IB_SANDBOX: flag,
   /** Sandbox only: the Shopify Admin simulator's base URL. */
@@ -102,8 +104,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? SANDBOX_ENCRYPTION_KEY,
     };
   }
-  if (env.SHOPIFY_ADMIN_ENDPOINT || env.VISMA_ENDPOINT || env.ECONOMIC_ENDPOINT || env.INVOICEXPRESS_ENDPOINT) {
-    throw new Error("SHOPIFY_ADMIN_ENDPOINT, VISMA_ENDPOINT, ECONOMIC_ENDPOINT and INVOICEXPRESS_ENDPOINT point the app at simulators and are allowed only in sandbox mode.");
+  if (env.SHOPIFY_ADMIN_ENDPOINT || env.VISMA_ENDPOINT || env.ECONOMIC_ENDPOINT || env.INVOICEXPRESS_ENDPOINT || env.COLLECTOR_ENDPOINT) {
+    throw new Error("SHOPIFY_ADMIN_ENDPOINT, VISMA_ENDPOINT, ECONOMIC_ENDPOINT, INVOICEXPRESS_ENDPOINT and COLLECTOR_ENDPOINT point the app at simulators and are allowed only in sandbox mode.");
   }
   const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY"] as const).filter(
     (name) => !env[name],

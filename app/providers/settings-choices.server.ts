@@ -15,6 +15,7 @@ import type { ProviderRuntime, ProviderType } from "./provider";
 import { VISMA_API_URL } from "./visma/visma-client";
 import { vismaChoices } from "./visma/visma-choices";
 import { vismaCredentialsSchema, VISMA_IDENTITY_URL } from "./visma/visma-oauth";
+import { collectorChoices } from "./collector/collector-provider";
 
 export type Choice = {
   value: string;
@@ -51,6 +52,7 @@ const READERS: Partial<Record<ProviderType, (input: ChoicesInput) => Promise<Set
       baseUrl: parsed(whereSchema, settings, "InvoicExpress settings").baseUrl ?? invoicExpressBaseUrl(account.accountName),
     });
   },
+  collector: ({ credentials, settings }) => collectorChoices({ credentials, settings }),
   // The shop's own invoices: nothing to read from anywhere.
   shop: async () => ({}),
 };

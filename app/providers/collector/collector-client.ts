@@ -5,14 +5,22 @@
 // (AUTHORIZATION_FAILED pauses the connection; INVOICE_NOT_FOUND, INVALID_INVOICE_STATUS and
 // INVALID_TRANSACTION_AMOUNT stop the job), and 5xx, 429, timeouts, cut connections and unreadable answers,
 // which are retried.
+import fs from "node:fs";
 import path from "node:path";
 import * as soap from "soap";
 import { AuthError, PermanentError, RetryableError } from "../../lib/errors";
 import { checkAgainstSchema, type ParsedWsdl } from "./xsd-check";
 
 export const COLLECTOR_NAMESPACE = "http://schemas.ecommerce.collector.se/v30/InvoiceService";
-/** Our self-contained copy of the service's WSDL (types included). */
-export const COLLECTOR_WSDL_FILE = path.join(path.dirname(new URL(import.meta.url).pathname), "InvoiceServiceV31.wsdl");
+/**
+ * Our self-contained copy of the service's WSDL (types included), for the sandbox and tests: beside this file
+ * when it runs from source, under the project's app/ folder when it runs from the server build (build/server
+ * holds no WSDL; the image keeps the sources beside the build).
+ */
+export const COLLECTOR_WSDL_FILE = [
+  path.join(path.dirname(new URL(import.meta.url).pathname), "InvoiceServiceV31.wsdl"),
+  path.resolve(process.cwd(), "app/providers/collector/InvoiceServiceV31.wsdl"),
+].find((file) => fs.existsSync(file)) ?? path.resolve(process.cwd(), "app/providers/collector/InvoiceServiceV31.wsdl");
 
 export type CollectorOperation =
   | "AddInvoice"

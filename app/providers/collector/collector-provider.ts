@@ -374,3 +374,25 @@ function safeJson(text: string): unknown {
     return null;
   }
 }
+
+/** Where Walley invoices (its stores' countries), for the Connection page's store table. */
+export const COLLECTOR_COUNTRIES = [
+  { value: "SE", label: "Sweden" },
+  { value: "NO", label: "Norway" },
+  { value: "FI", label: "Finland" },
+  { value: "DK", label: "Denmark" },
+];
+
+/**
+ * "Test connection" before any store is set: the service is reached and its description read. The
+ * username and password are checked per store (verifyConnection) when the stores are saved, since
+ * Walley accepts or refuses them only together with a store id.
+ */
+export async function collectorChoices(input: { credentials: unknown; settings: Record<string, unknown> }) {
+  const credentials = collectorCredentialsSchema.safeParse(input.credentials);
+  if (!credentials.success) throw new PermanentError("connection_settings", "Enter the Walley username and password.");
+  const endpoint = typeof input.settings.endpoint === "string" ? input.settings.endpoint : undefined;
+  const environment = input.settings.environment === "test" ? "test" : "production";
+  await createCollectorClient({ wsdl: endpoint ? COLLECTOR_WSDL_FILE : COLLECTOR_WSDL_URLS[environment], endpoint, credentials: credentials.data });
+  return { countries: COLLECTOR_COUNTRIES };
+}

@@ -3,7 +3,7 @@
 // elements out of order is refused), the answers checked against it too, real PDFs, and injected faults.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as soap from "soap";
-import { checkAgainstSchema, type ParsedWsdl } from "../../app/providers/collector/xsd-check";
+import { checkAgainstSchema, type ParsedWsdl } from "../../app/providers/soap-schema";
 import { COLLECTOR_NS, COLLECTOR_WSDL, CollectorSimulator } from "../simulators/collector/server";
 
 const sim = new CollectorSimulator();

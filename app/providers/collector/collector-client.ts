@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as soap from "soap";
 import { AuthError, PermanentError, RetryableError } from "../../lib/errors";
-import { checkAgainstSchema, type ParsedWsdl } from "./xsd-check";
+import { checkAgainstSchema, type ParsedWsdl } from "../soap-schema";
 
 export const COLLECTOR_NAMESPACE = "http://schemas.ecommerce.collector.se/v30/InvoiceService";
 /**

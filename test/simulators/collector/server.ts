@@ -16,7 +16,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import * as soap from "soap";
-import { checkAgainstSchema, type ParsedWsdl } from "../../../app/providers/collector/xsd-check";
+import { checkAgainstSchema, type ParsedWsdl } from "../../../app/providers/soap-schema";
 import { FaultInjector, readBody, sendJson, type FaultRule } from "../faults";
 
 export const COLLECTOR_NS = "http://schemas.ecommerce.collector.se/v30/InvoiceService";

@@ -72,3 +72,28 @@ export function checkAgainstSchema(wsdl: ParsedWsdl, namespace: string, element:
   checkSequence(schema, elements, value ?? {}, element, problems);
   return problems;
 }
+
+/**
+ * `value` with its elements in the order the schema's sequences give (children too), for a service that reads
+ * them in order (WCF): a request built from a mapping of names (intact-operations.json) need not know it.
+ */
+export function orderedBySchema(wsdl: ParsedWsdl, namespace: string, element: string, value: Record<string, unknown>): Record<string, unknown> {
+  const schema = wsdl.definitions.schemas[namespace];
+  const order = (elements: XsdNode[] | null, given: unknown): unknown => {
+    if (!elements || given === null || typeof given !== "object" || Array.isArray(given) || given instanceof Date) return given;
+    const entries = Object.entries(given as Record<string, unknown>);
+    const rank = (key: string) => {
+      const i = elements.findIndex((e) => e.$name === key);
+      return i < 0 ? elements.length : i;
+    };
+    entries.sort(([a], [b]) => rank(a) - rank(b));
+    return Object.fromEntries(
+      entries.map(([key, child]) => {
+        const type = elements.find((e) => e.$name === key)?.$type;
+        const inner = type && !type.startsWith("xs:") ? sequenceOf(schema?.complexTypes[local(type)]) : null;
+        return [key, Array.isArray(child) ? child.map((c) => order(inner, c)) : order(inner, child)];
+      }),
+    );
+  };
+  return order(sequenceOf(schema?.elements[element]), value) as Record<string, unknown>;
+}

@@ -1,0 +1,237 @@
+// The Intact iQ WebShop simulator: SOAP 1.1 over HTTP on loopback with the `soap` package's server
+// (soap.listen), from the same WSDL the client loads (app/providers/intact/IntactWebShop.wsdl). It checks each
+// request body against the WSDL's schema and the Username/Password headers against its users; it holds
+// customer accounts with their invoices (issued in Intact itself, as a bookkeeper would) and the sales orders
+// the app pushes, serves each invoice as a real PDF (base64 in the answer), and answers the way a WCF service
+// does: faults a:AUTHENTICATION_FAILED, a:ACCOUNT_NOT_FOUND, a:INVOICE_NOT_FOUND, a:VALIDATION_ERROR.
+//
+// Control API (JSON over HTTP):
+//   POST /_control/users     {username, password}
+//   POST /_control/accounts  {code, name}
+//   POST /_control/invoices  {account, number, invoiceDate, dueDate?, currency, net, tax, outstanding?, status?, isCreditNote?}
+//   POST /_control/faults    {kind: status|timeout|slow|lost-response|garbage, match?: <operation name>, times?, …}
+//   GET  /_control/state     the accounts, invoices, sales orders and how often each PDF was fetched
+//   POST /_control/reset
+import fs from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import * as soap from "soap";
+import { checkAgainstSchema, type ParsedWsdl } from "../../../app/providers/soap-schema";
+import { FaultInjector, readBody, sendJson, type FaultRule } from "../faults";
+
+export const INTACT_NS = "urn:invoice-bridge:intact-webshop:v1";
+export const INTACT_WSDL = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../app/providers/intact/IntactWebShop.wsdl");
+export const SERVICE_PATH = "/iq/IntactWebShop.svc";
+
+export type IntactInvoice = {
+  account: string;
+  number: string;
+  invoiceDate: string;
+  dueDate: string | null;
+  currency: string;
+  /** Amounts as decimal strings, as Intact keeps them ("1250.00"). */
+  net: string;
+  tax: string;
+  outstanding: string;
+  status: "open" | "paid" | "overdue" | "cancelled";
+  isCreditNote: boolean;
+};
+export type IntactSalesOrder = { number: string; account: string; reference: string; currency: string; orderDate: string; lines: Array<Record<string, unknown>>; gross: string };
+
+class IntactFault extends Error {
+  constructor(
+    readonly code: "AUTHENTICATION_FAILED" | "ACCOUNT_NOT_FOUND" | "INVOICE_NOT_FOUND" | "VALIDATION_ERROR",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const cents = (amount: string | number) => Math.round(Number(amount) * 100);
+const money = (c: number) => (c / 100).toFixed(2);
+
+export class IntactSimulator {
+  readonly faults = new FaultInjector();
+  readonly users = new Map<string, string>();
+  readonly accounts = new Map<string, { code: string; name: string }>();
+  readonly invoices: IntactInvoice[] = [];
+  readonly salesOrders: IntactSalesOrder[] = [];
+  /** How often each invoice's PDF was fetched, by invoice number. */
+  readonly pdfFetches = new Map<string, number>();
+  private nextOrder = 70_001;
+  private server: http.Server | undefined;
+  private wsdl: ParsedWsdl | undefined;
+  url = "";
+
+  constructor(private readonly options: { port?: number } = {}) {}
+
+  get endpoint() {
+    return `${this.url}${SERVICE_PATH}`;
+  }
+
+  addUser(username: string, password: string) {
+    this.users.set(username, password);
+  }
+  addAccount(account: { code: string; name: string }) {
+    this.accounts.set(account.code, account);
+    return account;
+  }
+  addInvoice(invoice: Omit<IntactInvoice, "outstanding" | "status" | "isCreditNote" | "dueDate"> & Partial<IntactInvoice>) {
+    const gross = money(cents(invoice.net) + cents(invoice.tax));
+    const full: IntactInvoice = { dueDate: null, status: "open", isCreditNote: false, outstanding: gross, ...invoice };
+    this.invoices.push(full);
+    return full;
+  }
+
+  async start(): Promise<string> {
+    const xml = fs.readFileSync(INTACT_WSDL, "utf8");
+    const server = http.createServer();
+    const services = { IntactWebShop: { BasicHttpBinding_IWebShopService: this.operations() } };
+    const listening = await new Promise<soap.Server>((resolve, reject) => {
+      const soapServer = soap.listen(server, { path: SERVICE_PATH, services, xml, callback: (error: unknown) => (error ? reject(error) : resolve(soapServer)) } as soap.IServerOptions);
+    });
+    this.wsdl = (listening as unknown as { wsdl: ParsedWsdl }).wsdl;
+    const soapListener = server.listeners("request")[0] as (req: IncomingMessage, res: ServerResponse) => void;
+    server.removeAllListeners("request");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res, soapListener).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    return this.url;
+  }
+
+  async close() {
+    await new Promise((resolve) => this.server?.close(resolve));
+    this.server?.closeAllConnections();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, soapListener: (req: IncomingMessage, res: ServerResponse) => void) {
+    const url = new URL(req.url ?? "/", "http://simulator");
+    if (url.pathname.startsWith("/_control/")) return this.control(req, res, url);
+    if (url.pathname === SERVICE_PATH && req.method === "POST") {
+      const operation = String(req.headers.soapaction ?? "").replace(/"/g, "").split("/").pop() ?? "";
+      return this.faults.apply(this.faults.take(operation), res, () => new Promise<void>((resolve) => {
+        res.once("finish", resolve);
+        res.once("close", resolve);
+        soapListener(req, res);
+      }));
+    }
+    soapListener(req, res);
+  }
+
+  private operations() {
+    type Args = Record<string, unknown>;
+    type Headers = { Username?: string; Password?: string } | undefined;
+    const op = (element: string, work: (args: Args) => Args | Promise<Args>) => async (args: Args, _cb: unknown, headers: Headers) => {
+      try {
+        const problems = checkAgainstSchema(this.wsdl!, INTACT_NS, element, args ?? {});
+        if (problems.length) throw new IntactFault("VALIDATION_ERROR", `The request does not follow the service's contract: ${problems.join("; ")}`);
+        if (!headers?.Username || this.users.get(headers.Username) !== headers.Password) throw new IntactFault("AUTHENTICATION_FAILED", "Authentication failed: unknown user or wrong password.");
+        return await work(args ?? {});
+      } catch (error) {
+        if (!(error instanceof IntactFault)) throw error;
+        throw { Fault: { faultcode: `a:${error.code}`, faultstring: error.message, statusCode: 500 } };
+      }
+    };
+    const account = (code: unknown) => {
+      const found = this.accounts.get(String(code));
+      if (!found) throw new IntactFault("ACCOUNT_NOT_FOUND", `Customer account ${String(code)} does not exist.`);
+      return found;
+    };
+    return {
+      GetServerInfo: op("GetServerInfoRequest", () => ({ Build: "iQ 2026.2 (simulator)", Company: "Intact simulator Ltd" })),
+      GetAccountInvoices: op("GetAccountInvoicesRequest", (args) => {
+        const { code } = account(args.AccountCode);
+        const invoices = this.invoices
+          .filter((i) => i.account === code)
+          .sort((a, b) => b.invoiceDate.localeCompare(a.invoiceDate) || b.number.localeCompare(a.number))
+          .slice(0, Number(args.MaxResults));
+        return {
+          Invoices: {
+            Invoice: invoices.map((i) => ({
+              Currency: i.currency,
+              ...(i.dueDate ? { DueDate: i.dueDate } : {}),
+              GrossTotal: money(cents(i.net) + cents(i.tax)),
+              InvoiceDate: i.invoiceDate,
+              InvoiceNumber: i.number,
+              IsCreditNote: i.isCreditNote,
+              NetTotal: i.net,
+              Outstanding: i.outstanding,
+              Status: i.status,
+              TaxTotal: i.tax,
+            })),
+          },
+        };
+      }),
+      GetInvoicePdf: op("GetInvoicePdfRequest", async (args) => {
+        const { code, name } = account(args.AccountCode);
+        const invoice = this.invoices.find((i) => i.account === code && i.number === String(args.InvoiceNumber));
+        if (!invoice) throw new IntactFault("INVOICE_NOT_FOUND", `Invoice ${String(args.InvoiceNumber)} does not exist on account ${code}.`);
+        this.pdfFetches.set(invoice.number, (this.pdfFetches.get(invoice.number) ?? 0) + 1);
+        return { FileName: `${invoice.number}.pdf`, PdfData: Buffer.from(await this.pdf(invoice, name)).toString("base64") };
+      }),
+      CreateSalesOrder: op("CreateSalesOrderRequest", (args) => {
+        const { code } = account(args.AccountCode);
+        const raw = (args.Lines as { SalesOrderLine?: unknown } | undefined)?.SalesOrderLine ?? [];
+        const lines = (Array.isArray(raw) ? raw : [raw]) as Array<Record<string, unknown>>;
+        if (lines.length === 0) throw new IntactFault("VALIDATION_ERROR", "A sales order needs at least one line.");
+        const gross = lines.reduce((sum, l) => sum + Math.round(cents(String(l.UnitPrice)) * Number(l.Quantity) * (1 + Number(l.TaxRate) / 100)), 0);
+        const order: IntactSalesOrder = { number: `SO${this.nextOrder++}`, account: code, reference: String(args.Reference), currency: String(args.Currency), orderDate: String(args.OrderDate), lines, gross: money(gross) };
+        this.salesOrders.push(order);
+        return { GrossTotal: order.gross, SalesOrderNumber: order.number };
+      }),
+      FindSalesOrder: op("FindSalesOrderRequest", (args) => {
+        const order = this.salesOrders.find((o) => o.reference === String(args.Reference));
+        return order ? { GrossTotal: order.gross, SalesOrderNumber: order.number } : {};
+      }),
+    };
+  }
+
+  private async pdf(invoice: IntactInvoice, accountName: string) {
+    const pdf = await PDFDocument.create();
+    const page = pdf.addPage([595, 842]);
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const lines = [
+      `${invoice.isCreditNote ? "Credit note" : "Invoice"} ${invoice.number}`,
+      `Intact simulator, account ${invoice.account} (${accountName.replace(/[^\x20-\x7e]/g, "?")})`,
+      `Date ${invoice.invoiceDate}${invoice.dueDate ? `, due ${invoice.dueDate}` : ""}`,
+      `Net ${invoice.net} + tax ${invoice.tax} = ${money(cents(invoice.net) + cents(invoice.tax))} ${invoice.currency}`,
+    ];
+    lines.forEach((text, i) => page.drawText(text, { x: 50, y: 790 - i * 18, size: 11, font }));
+    return pdf.save();
+  }
+
+  private async control(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const body = req.method === "POST" ? JSON.parse((await readBody(req)) || "{}") : {};
+    switch (`${req.method} ${url.pathname}`) {
+      case "POST /_control/users":
+        this.addUser(String(body.username), String(body.password));
+        return sendJson(res, 201, { ok: true });
+      case "POST /_control/accounts":
+        return sendJson(res, 201, this.addAccount(body as { code: string; name: string }));
+      case "POST /_control/invoices":
+        return sendJson(res, 201, this.addInvoice(body as IntactInvoice));
+      case "POST /_control/faults":
+        this.faults.add(body as FaultRule);
+        return sendJson(res, 201, { ok: true });
+      case "GET /_control/state":
+        return sendJson(res, 200, { accounts: [...this.accounts.values()], invoices: this.invoices, salesOrders: this.salesOrders, pdfFetches: Object.fromEntries(this.pdfFetches) });
+      case "POST /_control/reset":
+        this.users.clear();
+        this.accounts.clear();
+        this.invoices.length = 0;
+        this.salesOrders.length = 0;
+        this.pdfFetches.clear();
+        this.faults.clear();
+        return sendJson(res, 200, { ok: true });
+      default:
+        return sendJson(res, 404, { error: `no control route ${req.method} ${url.pathname}` });
+    }
+  }
+}

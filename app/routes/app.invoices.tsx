@@ -30,7 +30,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return { message: queued ? `${queued} failed task(s) queued again.` : "Nothing to retry: none of these orders has a failed task." };
 };
 
-const TONE: Record<string, "success" | "info" | "attention" | "critical"> = { Booked: "success", Draft: "attention", Starting: "info", Cancelled: "critical" };
+const TONE: Record<string, "success" | "info" | "attention" | "critical"> = { Booked: "success", Draft: "attention", Starting: "info", Cancelled: "critical", "Answer lost: check": "critical" };
 
 export default function Invoices() {
   const { rows, total, nextAfter, providers, filters, bulkRuns } = useLoaderData<typeof loader>();

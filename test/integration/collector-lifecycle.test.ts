@@ -16,6 +16,7 @@ import { createHandlers } from "../../app/jobs/handlers.server";
 import { retryJob } from "../../app/jobs/retry.server";
 import { orderInvoiceState, requestDocumentAction } from "../../app/admin/order-invoice.server";
 import { providerForShop } from "../../app/providers/connections.server";
+import { listDocuments } from "../../app/admin/invoices.server";
 import { httpAdminClient } from "../../app/shopify/admin-client.server";
 import { logger } from "../../app/lib/logger.server";
 import fs from "node:fs/promises";
@@ -258,6 +259,9 @@ describeWithDb("Walley (Collector), end to end through webhooks", () => {
     expect(invoices()).toHaveLength(1);
     const db = await testDb();
     expect(await db.document.findFirstOrThrow()).toMatchObject({ state: "submitting", providerRef: null });
+    // The Invoices page says so too, and filters by it.
+    const listed = await listDocuments(db, SHOP, { state: "submitting" });
+    expect(JSON.stringify(listed)).toContain("Answer lost: check");
     const stopped = await db.syncLogEntry.findMany({ where: { status: "failed" } });
     expect(stopped.length).toBeGreaterThan(0);
     expect(stopped[0].message).toBe(

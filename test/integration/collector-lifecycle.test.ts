@@ -181,6 +181,26 @@ describeWithDb("Walley (Collector), end to end through webhooks", () => {
     expect(log.at(-1)).toBe(`Order ${o.name} was cancelled; invoice ${document.number} is already cancelled.`);
   });
 
+  it("cancelled after activation: the invoice is credited in full (CreditInvoice), once, and a later refund is not credited again", async () => {
+    const o = order();
+    await deliver(o.id, "orders/create", "evt-create");
+    shopify.addFulfillment(SHOP, o.id, { lines: [{ index: 0, quantity: 3 }, { index: 1, quantity: 1 }] });
+    await deliver(o.id, "orders/fulfilled", "evt-fulfilled");
+    await work();
+    shopify.setOrderStatus(SHOP, o.id, { cancelled: true });
+    await Promise.all([deliver(o.id, "orders/cancelled", "evt-cancel"), deliver(o.id, "orders/cancelled", "evt-cancel")]);
+    await deliver(o.id, "orders/updated", "evt-cancel-updated");
+    await work();
+    expect(await failures()).toEqual([]);
+    const [invoice] = invoices();
+    expect(invoice.status).toBe("credited");
+    expect(invoice.credits).toHaveLength(1);
+    expect(total(invoice.credits[0].rows)).toBe(38900);
+    const note = await (await testDb()).document.findFirstOrThrow({ where: { kind: "creditNote" } });
+    expect(note).toMatchObject({ source: "cancellation", state: "finalized", totalMinor: 38900n, number: `${invoice.invoiceNo}-C1` });
+    expect(await messages(o.id)).toContain(`Order ${o.name} was cancelled: credit note ${note.number} booked in Walley (389.00 SEK), crediting invoice ${invoice.invoiceNo} in full.`);
+  });
+
   it("edited before activation: the preliminary invoice takes the order's new lines (ReplaceInvoice), for the edited total", async () => {
     const o = order();
     await deliver(o.id, "orders/create", "evt-create");

@@ -132,12 +132,16 @@ export function ConnectForm(props: {
   );
 }
 
-/** The settings of a connected system, with its lists read by the loader; saved with the stored credentials. */
-export function SettingsCard(props: { type: Connectable; settings: Settings; choices: Choices | null; rates: string[]; action: string; title: string; onSaved?: () => void }) {
+/**
+ * The settings of a connected system, with its lists read by the loader; saved with the stored credentials.
+ * `onSaved` gets the confirmation: the page shows it, since a page that reloads its settings after a save may
+ * draw this card anew (and its own banner with it).
+ */
+export function SettingsCard(props: { type: Connectable; settings: Settings; choices: Choices | null; rates: string[]; action: string; title: string; onSaved?: (message: string) => void }) {
   const save = useFetcher<Result>();
   const [settings, setSettings] = useState<Settings>(() => initialSettings(props.type, props.settings, props.choices, props.rates));
   useEffect(() => {
-    if (save.data?.ok) props.onSaved?.();
+    if (save.data?.ok) props.onSaved?.(save.data.message ?? "Saved.");
   }, [save.data]);
   return (
     <Card>
@@ -146,7 +150,8 @@ export function SettingsCard(props: { type: Connectable; settings: Settings; cho
           {props.title}
         </Text>
         <ProviderSettingsForm type={props.type} settings={settings} choices={props.choices} rates={props.rates} onChange={setSettings} />
-        {save.data ? <Banner tone={save.data.ok ? "success" : "critical"} title={save.data.message} /> : null}
+        {save.data && !save.data.ok ? <Banner tone="critical" title={save.data.message} /> : null}
+        {save.data?.ok && !props.onSaved ? <Banner tone="success" title={save.data.message} /> : null}
         <InlineStack>
           <Button variant="primary" loading={save.state !== "idle"} onClick={() => save.submit({ intent: "save", type: props.type, settings: JSON.stringify(settings) }, { method: "post", action: props.action })}>
             Save settings

@@ -37,6 +37,8 @@ export default function Connection() {
   const act = useFetcher<ConnectionActionResult>();
   const [reconnecting, setReconnecting] = useState(false);
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
+  // The settings card is drawn anew when the saved settings come back, so its confirmation lives here.
+  const [saved, setSaved] = useState<string | null>(null);
 
   const message = act.data && "message" in act.data ? act.data.message : null;
   if (!connection) {
@@ -124,6 +126,7 @@ export default function Connection() {
                 }}
               />
             ) : null}
+            {saved ? <Banner tone="success" title={saved} onDismiss={() => setSaved(null)} /> : null}
             {settingsProblem ? (
               <Banner tone="warning" title="Some settings are missing">
                 {settingsProblem}
@@ -144,7 +147,10 @@ export default function Connection() {
                 rates={rates}
                 action="/app/connection"
                 title={`Settings in ${connection.name}`}
-                onSaved={() => revalidator.revalidate()}
+                onSaved={(text) => {
+                  setSaved(text);
+                  revalidator.revalidate();
+                }}
               />
             ) : (
               <Card>

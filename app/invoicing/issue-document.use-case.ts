@@ -365,8 +365,9 @@ export const SUBMITTING = "submitting";
 /** The answer to making the document was lost, and the system cannot be asked: the merchant looks. */
 function outcomeUnknown(input: IssueInput, deps: IssueDeps): PermanentError {
   const what = input.credit ? `the credit note for order ${input.order.name}` : `the invoice for order ${input.order.name}`;
-  const system = deps.provider.type === "collector" ? "Walley" : "the accounting system";
-  const where = deps.provider.type === "collector" ? ` (search for order number ${input.order.id} in Walley's Partner Portal)` : "";
+  const hand = deps.provider.lookUpByHand;
+  const system = hand?.system ?? "the accounting system";
+  const where = hand ? ` (${hand.where(input.order.id)})` : "";
   return new PermanentError(
     "outcome_unknown",
     `An earlier attempt to make ${what} got no answer from ${system}, which cannot be asked afterwards whether it has it. ` +

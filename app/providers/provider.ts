@@ -202,6 +202,8 @@ export interface AccountingProvider {
    * with words instead of making the document again (issue-document.use-case.ts).
    */
   findDocumentByReference?(input: { idempotencyKey: string }): Promise<DocumentRef | null>;
+  /** Without a lookup: the system's name and where the merchant finds an order's document there by hand. */
+  readonly lookUpByHand?: { system: string; where: (orderId: string) => string };
   /**
    * Whether the system itself delivers the finalized document to the buyer (Collector sends its invoice on
    * activation), so that neither the app nor sendDocument sends it again on booking.

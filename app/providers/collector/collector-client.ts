@@ -5,22 +5,14 @@
 // (AUTHORIZATION_FAILED pauses the connection; INVOICE_NOT_FOUND, INVALID_INVOICE_STATUS and
 // INVALID_TRANSACTION_AMOUNT stop the job), and 5xx, 429, timeouts, cut connections and unreadable answers,
 // which are retried.
-import fs from "node:fs";
-import path from "node:path";
 import * as soap from "soap";
 import { AuthError, PermanentError, RetryableError } from "../../lib/errors";
+import { bundledFile, classifySoapTransport, soapFault } from "../soap-transport";
 import { checkAgainstSchema, type ParsedWsdl } from "../soap-schema";
 
 export const COLLECTOR_NAMESPACE = "http://schemas.ecommerce.collector.se/v30/InvoiceService";
-/**
- * Our self-contained copy of the service's WSDL (types included), for the sandbox and tests: beside this file
- * when it runs from source, under the project's app/ folder when it runs from the server build (build/server
- * holds no WSDL; the image keeps the sources beside the build).
- */
-export const COLLECTOR_WSDL_FILE = [
-  path.join(path.dirname(new URL(import.meta.url).pathname), "InvoiceServiceV31.wsdl"),
-  path.resolve(process.cwd(), "app/providers/collector/InvoiceServiceV31.wsdl"),
-].find((file) => fs.existsSync(file)) ?? path.resolve(process.cwd(), "app/providers/collector/InvoiceServiceV31.wsdl");
+/** Our self-contained copy of the service's WSDL (types included), for the sandbox and tests. */
+export const COLLECTOR_WSDL_FILE = bundledFile(import.meta.url, "providers/collector/InvoiceServiceV31.wsdl");
 
 export type CollectorOperation =
   | "AddInvoice"
@@ -62,49 +54,23 @@ export type CollectorClient = {
   call(operation: CollectorOperation, body: Record<string, unknown>, what: string): Promise<Record<string, unknown>>;
 };
 
-type SoapError = {
-  message?: string;
-  code?: string;
-  root?: { Envelope?: { Body?: { Fault?: { faultcode?: string; faultstring?: string } } } };
-  response?: { status?: number; headers?: Record<string, string> };
-};
-
-const FAULT_CODE = /(?:^|:)([A-Z_]+)$/;
-
 /** A failed call, classified: Collector's own faults by their code, the transport's by what happened. */
 export function classifyCollectorError(error: unknown, what: string): Error {
-  const e = (error ?? {}) as SoapError;
-  const fault = e.root?.Envelope?.Body?.Fault;
-  if (fault) {
-    const code = FAULT_CODE.exec(fault.faultcode ?? "")?.[1] ?? FAULT_CODE.exec(fault.faultstring ?? "")?.[1] ?? "FAULT";
-    const said = fault.faultstring ? ` Collector says: "${fault.faultstring}"` : "";
-    switch (code) {
-      case "AUTHORIZATION_FAILED":
-        return new AuthError("collector_auth", `Collector refused the username, password or store id while ${what}. Check them in the app's Connection settings, then press Retry.${said}`);
-      case "INVOICE_NOT_FOUND":
-        return new PermanentError("collector_invoice_not_found", `Collector has no such invoice (${what}). It may have been handled in Collector's portal.${said}`);
-      case "INVALID_INVOICE_STATUS":
-        return new PermanentError("collector_invalid_status", `Collector refused ${what}: the invoice's status does not allow it (it may already be activated, cancelled or credited).${said}`);
-      case "INVALID_TRANSACTION_AMOUNT":
-        return new PermanentError("collector_invalid_amount", `Collector refused the amounts while ${what}.${said}`);
-      default:
-        return new PermanentError("collector_fault", `Collector refused ${what}.${said}`);
-    }
+  const fault = soapFault(error);
+  if (!fault) return classifySoapTransport(error, what, { name: "Collector", code: "collector" });
+  const said = fault.text ? ` Collector says: "${fault.text}"` : "";
+  switch (fault.code) {
+    case "AUTHORIZATION_FAILED":
+      return new AuthError("collector_auth", `Collector refused the username, password or store id while ${what}. Check them in the app's Connection settings, then press Retry.${said}`);
+    case "INVOICE_NOT_FOUND":
+      return new PermanentError("collector_invoice_not_found", `Collector has no such invoice (${what}). It may have been handled in Collector's portal.${said}`);
+    case "INVALID_INVOICE_STATUS":
+      return new PermanentError("collector_invalid_status", `Collector refused ${what}: the invoice's status does not allow it (it may already be activated, cancelled or credited).${said}`);
+    case "INVALID_TRANSACTION_AMOUNT":
+      return new PermanentError("collector_invalid_amount", `Collector refused the amounts while ${what}.${said}`);
+    default:
+      return new PermanentError("collector_fault", `Collector refused ${what}.${said}`);
   }
-  const status = e.response?.status;
-  if (status === 429) {
-    const seconds = Number(e.response?.headers?.["retry-after"]);
-    return new RetryableError("collector_rate_limited", `Collector asked us to slow down while ${what}; it is tried again shortly.`, { retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined, outcome: "not-applied" });
-  }
-  // 502 and 503 come from in front of the service: the call never reached it. A 500 may have been half done.
-  if (status !== undefined && status >= 500) {
-    return new RetryableError("collector_unavailable", `Collector did not answer properly (HTTP ${status}) while ${what}; it is tried again shortly.`, { outcome: status === 502 || status === 503 ? "not-applied" : "unknown" });
-  }
-  if (status === 401 || status === 403) return new AuthError("collector_auth", `Collector refused the connection (HTTP ${status}) while ${what}. Check the credentials in the app's Connection settings.`);
-  if (status !== undefined && status >= 300) return new PermanentError("collector_http", `Collector answered HTTP ${status} while ${what}.`);
-  // No answer at all: a timeout, a cut connection, or an answer that is not SOAP; refused connections never arrived.
-  const neverArrived = e.code === "ECONNREFUSED" || e.code === "ENOTFOUND";
-  return new RetryableError("collector_unreachable", `Collector could not be reached or gave no readable answer while ${what}; it is tried again shortly.`, { detail: e.code ?? e.message, outcome: neverArrived ? "not-applied" : "unknown" });
 }
 
 export async function createCollectorClient(options: CollectorClientOptions): Promise<CollectorClient> {

@@ -190,6 +190,8 @@ export function createCollectorProvider(input: { credentials: CollectorCredentia
     },
     finalizeOn: "fulfilment",
     deliversOnFinalize: settings.invoiceDelivery === "email",
+    // The invoice service has no lookup by order (findDocumentByReference); the Partner Portal searches by OrderNo.
+    lookUpByHand: { system: NAME, where: (orderId) => `search for order number ${orderId.slice(0, 20)} in Walley's Partner Portal` },
 
     async verifyConnection() {
       // The service has no read-only call; extending the due date of invoice 0, which no store has, shows

@@ -4,18 +4,15 @@
 // and read back through the mapping. Failures are classified once, in the merchant's words: WCF faults by
 // their code (AUTHENTICATION_FAILED pauses the connection; ACCOUNT_NOT_FOUND, INVOICE_NOT_FOUND stop), 5xx,
 // 429 and timeouts are retried.
-import fs from "node:fs";
-import path from "node:path";
 import * as soap from "soap";
 import { z } from "zod";
 import { AuthError, PermanentError, RetryableError } from "../../lib/errors";
 import { checkAgainstSchema, orderedBySchema, type ParsedWsdl } from "../soap-schema";
+import { bundledFile, classifySoapTransport, soapFault } from "../soap-transport";
 import defaults from "./intact-operations.json";
 
-/** Our WSDL, for the sandbox and tests (beside this file from source; under app/ from the server build). */
-export const INTACT_WSDL_FILE =
-  [path.join(path.dirname(new URL(import.meta.url).pathname), "IntactWebShop.wsdl"), path.resolve(process.cwd(), "app/providers/intact/IntactWebShop.wsdl")].find((f) => fs.existsSync(f)) ??
-  path.resolve(process.cwd(), "app/providers/intact/IntactWebShop.wsdl");
+/** Our WSDL, for the sandbox and tests. */
+export const INTACT_WSDL_FILE = bundledFile(import.meta.url, "providers/intact/IntactWebShop.wsdl");
 
 const names = z.record(z.string(), z.string().min(1));
 const operation = z.object({
@@ -81,28 +78,14 @@ export type IntactClient = {
   operations: IntactOperations;
 };
 
-type SoapError = { message?: string; code?: string; root?: { Envelope?: { Body?: { Fault?: { faultcode?: string; faultstring?: string } } } }; response?: { status?: number; headers?: Record<string, string> } };
-
 export function classifyIntactError(error: unknown, what: string): Error {
-  const e = (error ?? {}) as SoapError;
-  const fault = e.root?.Envelope?.Body?.Fault;
-  if (fault) {
-    const code = /(?:^|:)([A-Z_]+)$/.exec(fault.faultcode ?? "")?.[1] ?? "FAULT";
-    const said = fault.faultstring ? ` Intact says: "${fault.faultstring}"` : "";
-    if (code === "AUTHENTICATION_FAILED") return new AuthError("intact_auth", `Intact refused the username or password while ${what}. Check them in the app's Connection settings, then press Retry.${said}`);
-    if (code === "ACCOUNT_NOT_FOUND") return new PermanentError("intact_account_not_found", `Intact has no such customer account (${what}). Check the account code mapping in the connection's settings.${said}`);
-    if (code === "INVOICE_NOT_FOUND") return new PermanentError("intact_invoice_not_found", `Intact has no such invoice (${what}).${said}`);
-    return new PermanentError("intact_fault", `Intact refused ${what}.${said}`);
-  }
-  const status = e.response?.status;
-  if (status === 429) {
-    const seconds = Number(e.response?.headers?.["retry-after"]);
-    return new RetryableError("intact_rate_limited", `Intact asked us to slow down while ${what}; it is tried again shortly.`, { retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined, outcome: "not-applied" });
-  }
-  if (status !== undefined && status >= 500) return new RetryableError("intact_unavailable", `Intact did not answer properly (HTTP ${status}) while ${what}; it is tried again shortly.`, { outcome: status === 502 || status === 503 ? "not-applied" : "unknown" });
-  if (status === 401 || status === 403) return new AuthError("intact_auth", `Intact refused the connection (HTTP ${status}) while ${what}. Check the credentials in the app's Connection settings.`);
-  if (status !== undefined && status >= 300) return new PermanentError("intact_http", `Intact answered HTTP ${status} while ${what}.`);
-  return new RetryableError("intact_unreachable", `Intact could not be reached or gave no readable answer while ${what}; it is tried again shortly.`, { detail: e.code ?? e.message });
+  const fault = soapFault(error);
+  if (!fault) return classifySoapTransport(error, what, { name: "Intact", code: "intact" });
+  const said = fault.text ? ` Intact says: "${fault.text}"` : "";
+  if (fault.code === "AUTHENTICATION_FAILED") return new AuthError("intact_auth", `Intact refused the username or password while ${what}. Check them in the app's Connection settings, then press Retry.${said}`);
+  if (fault.code === "ACCOUNT_NOT_FOUND") return new PermanentError("intact_account_not_found", `Intact has no such customer account (${what}). Check the account code mapping in the connection's settings.${said}`);
+  if (fault.code === "INVOICE_NOT_FOUND") return new PermanentError("intact_invoice_not_found", `Intact has no such invoice (${what}).${said}`);
+  return new PermanentError("intact_fault", `Intact refused ${what}.${said}`);
 }
 
 export async function createIntactClient(options: IntactClientOptions): Promise<IntactClient> {

@@ -11,13 +11,12 @@
 //   GET  /_control/state    the stores and invoices
 //   POST /_control/reset
 //   GET  /invoices/<no>.pdf, /credit-notes/<no>-<n>.pdf   the documents' PDFs
-import fs from "node:fs";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import * as soap from "soap";
 import { checkAgainstSchema, type ParsedWsdl } from "../../../app/providers/soap-schema";
 import { FaultInjector, readBody, sendJson, type FaultRule } from "../faults";
+import { startSoapServer, type SoapSimulatorServer } from "../soap-server";
 
 export const COLLECTOR_NS = "http://schemas.ecommerce.collector.se/v30/InvoiceService";
 export const COLLECTOR_WSDL = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../app/providers/collector/InvoiceServiceV31.wsdl");
@@ -59,7 +58,7 @@ export class CollectorSimulator {
   readonly stores = new Map<number, CollectorStore>();
   readonly invoices = new Map<string, CollectorInvoice>();
   private nextNo = 5_000_001;
-  private server: http.Server | undefined;
+  private server: SoapSimulatorServer | undefined;
   private wsdl: ParsedWsdl | undefined;
   url = "";
 
@@ -76,49 +75,27 @@ export class CollectorSimulator {
   }
 
   async start(): Promise<string> {
-    const xml = fs.readFileSync(COLLECTOR_WSDL, "utf8");
-    const server = http.createServer();
-    const services = { InvoiceServiceV31: { BasicHttpBinding_IInvoiceServiceV31: this.operations() } };
-    // soap.listen answers its path once it has read the WSDL; in front of it, the control API, the PDFs and
-    // fault injection. Its parsed WSDL checks each request body against the schema.
-    const listening = await new Promise<soap.Server>((resolve, reject) => {
-      const soapServer = soap.listen(server, { path: SERVICE_PATH, services, xml, callback: (error: unknown) => (error ? reject(error) : resolve(soapServer)) } as soap.IServerOptions);
+    // The control API (and the PDFs) in front of the SOAP service; the parsed WSDL checks each request body.
+    this.server = await startSoapServer({
+      wsdlFile: COLLECTOR_WSDL,
+      servicePath: SERVICE_PATH,
+      services: { InvoiceServiceV31: { BasicHttpBinding_IInvoiceServiceV31: this.operations() } },
+      faults: this.faults,
+      port: this.options.port,
+      route: async (req, res, url) => {
+        if (url.pathname.startsWith("/_control/")) return this.control(req, res, url).then(() => true);
+        const pdf = /^\/(invoices|credit-notes)\/([\w-]+)\.pdf$/.exec(url.pathname);
+        if (pdf && req.method === "GET") return this.servePdf(res, pdf[1] as "invoices" | "credit-notes", pdf[2]).then(() => true);
+        return false;
+      },
     });
-    this.wsdl = (listening as unknown as { wsdl: ParsedWsdl }).wsdl;
-    const soapListener = server.listeners("request")[0] as (req: IncomingMessage, res: ServerResponse) => void;
-    server.removeAllListeners("request");
-    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res, soapListener).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { error: String(error) });
-        else res.end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
-    this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    this.wsdl = this.server.wsdl;
+    this.url = this.server.url;
     return this.url;
   }
 
   async close() {
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server?.closeAllConnections();
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse, soapListener: (req: IncomingMessage, res: ServerResponse) => void) {
-    const url = new URL(req.url ?? "/", "http://simulator");
-    if (url.pathname.startsWith("/_control/")) return this.control(req, res, url);
-    const pdf = /^\/(invoices|credit-notes)\/([\w-]+)\.pdf$/.exec(url.pathname);
-    if (pdf && req.method === "GET") return this.servePdf(res, pdf[1] as "invoices" | "credit-notes", pdf[2]);
-    if (url.pathname === SERVICE_PATH && req.method === "POST") {
-      const operation = String(req.headers.soapaction ?? "").replace(/"/g, "").split("/").pop() ?? "";
-      const fault = this.faults.take(operation);
-      return this.faults.apply(fault, res, () => new Promise<void>((resolve) => {
-        res.once("finish", resolve);
-        res.once("close", resolve);
-        soapListener(req, res);
-      }));
-    }
-    soapListener(req, res);
+    await this.server?.close();
   }
 
   /** Each operation: headers checked, the body checked against the WSDL, then the state machine. */

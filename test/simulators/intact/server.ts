@@ -12,13 +12,12 @@
 //   POST /_control/faults    {kind: status|timeout|slow|lost-response|garbage, match?: <operation name>, times?, …}
 //   GET  /_control/state     the accounts, invoices, sales orders and how often each PDF was fetched
 //   POST /_control/reset
-import fs from "node:fs";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import * as soap from "soap";
 import { checkAgainstSchema, type ParsedWsdl } from "../../../app/providers/soap-schema";
 import { FaultInjector, readBody, sendJson, type FaultRule } from "../faults";
+import { startSoapServer, type SoapSimulatorServer } from "../soap-server";
 
 export const INTACT_NS = "urn:invoice-bridge:intact-webshop:v1";
 export const INTACT_WSDL = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../app/providers/intact/IntactWebShop.wsdl");
@@ -60,7 +59,7 @@ export class IntactSimulator {
   /** How often each invoice's PDF was fetched, by invoice number. */
   readonly pdfFetches = new Map<string, number>();
   private nextOrder = 70_001;
-  private server: http.Server | undefined;
+  private server: SoapSimulatorServer | undefined;
   private wsdl: ParsedWsdl | undefined;
   url = "";
 
@@ -85,44 +84,25 @@ export class IntactSimulator {
   }
 
   async start(): Promise<string> {
-    const xml = fs.readFileSync(INTACT_WSDL, "utf8");
-    const server = http.createServer();
-    const services = { IntactWebShop: { BasicHttpBinding_IWebShopService: this.operations() } };
-    const listening = await new Promise<soap.Server>((resolve, reject) => {
-      const soapServer = soap.listen(server, { path: SERVICE_PATH, services, xml, callback: (error: unknown) => (error ? reject(error) : resolve(soapServer)) } as soap.IServerOptions);
+    // The control API (and the PDFs) in front of the SOAP service; the parsed WSDL checks each request body.
+    this.server = await startSoapServer({
+      wsdlFile: INTACT_WSDL,
+      servicePath: SERVICE_PATH,
+      services: { IntactWebShop: { BasicHttpBinding_IWebShopService: this.operations() } },
+      faults: this.faults,
+      port: this.options.port,
+      route: async (req, res, url) => {
+        if (url.pathname.startsWith("/_control/")) return this.control(req, res, url).then(() => true);
+        return false;
+      },
     });
-    this.wsdl = (listening as unknown as { wsdl: ParsedWsdl }).wsdl;
-    const soapListener = server.listeners("request")[0] as (req: IncomingMessage, res: ServerResponse) => void;
-    server.removeAllListeners("request");
-    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res, soapListener).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { error: String(error) });
-        else res.end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
-    this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    this.wsdl = this.server.wsdl;
+    this.url = this.server.url;
     return this.url;
   }
 
   async close() {
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server?.closeAllConnections();
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse, soapListener: (req: IncomingMessage, res: ServerResponse) => void) {
-    const url = new URL(req.url ?? "/", "http://simulator");
-    if (url.pathname.startsWith("/_control/")) return this.control(req, res, url);
-    if (url.pathname === SERVICE_PATH && req.method === "POST") {
-      const operation = String(req.headers.soapaction ?? "").replace(/"/g, "").split("/").pop() ?? "";
-      return this.faults.apply(this.faults.take(operation), res, () => new Promise<void>((resolve) => {
-        res.once("finish", resolve);
-        res.once("close", resolve);
-        soapListener(req, res);
-      }));
-    }
-    soapListener(req, res);
+    await this.server?.close();
   }
 
   private operations() {

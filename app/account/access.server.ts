@@ -27,18 +27,18 @@ export function forgetAccess(): void {
   cache.clear();
 }
 
-export type CompanyLocation = { id: string; name: string; companyName: string };
+export type CompanyLocation = { id: string; name: string; companyId: string; companyName: string };
 
 /** The company locations the buyer has a role in. */
 export function buyerLocations(admin: ShopifyAdminClient, buyer: Buyer, now = Date.now()): Promise<CompanyLocation[]> {
   return cached(`roles:${buyer.shopDomain}:${buyer.customerId}`, now, async () => {
     type Answer = {
-      customer: { companyContactProfiles: Array<{ company: { name: string }; roleAssignments: { nodes: Array<{ companyLocation: { id: string; name: string } }> } }> } | null;
+      customer: { companyContactProfiles: Array<{ company: { id: string; name: string }; roleAssignments: { nodes: Array<{ companyLocation: { id: string; name: string } }> } }> } | null;
     };
     const answer = await admin.request<Answer>(CUSTOMER_COMPANY_ROLES, { id: `gid://shopify/Customer/${buyer.customerId}` });
     const locations = new Map<string, CompanyLocation>();
     for (const profile of answer.customer?.companyContactProfiles ?? []) {
-      for (const { companyLocation } of profile.roleAssignments.nodes) locations.set(companyLocation.id, { id: companyLocation.id, name: companyLocation.name, companyName: profile.company.name });
+      for (const { companyLocation } of profile.roleAssignments.nodes) locations.set(companyLocation.id, { id: companyLocation.id, name: companyLocation.name, companyId: profile.company.id, companyName: profile.company.name });
     }
     return [...locations.values()];
   });

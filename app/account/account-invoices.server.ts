@@ -40,6 +40,7 @@ function toAccountDocument(row: Row, credits: Row[], financialStatus: string | n
     amount,
     currency: row.currency,
     total: amount && row.currency ? `${amount} ${row.currency}` : null,
+    outstanding: null,
     status: row.kind === "creditNote" ? null : status(row, credits, financialStatus, now.toISOString().slice(0, 10)),
     download: signedPdfUrl({ documentId: row.id, audience: "buyer", now }),
   };
@@ -80,14 +81,17 @@ export async function buyerDocuments(deps: AccountDeps, buyer: Buyer, input: { p
   const creditsOf = new Map<string, Row[]>();
   for (const r of rows) if (r.kind === "creditNote") creditsOf.set(r.orderId, [...(creditsOf.get(r.orderId) ?? []), r]);
   const customers = [...new Set([buyer.customerId, ...orders.map((o) => o.customerId).filter((id): id is string => id !== null)])];
-  const erp = await erpInvoices(deps, { shopDomain: buyer.shopDomain, shopifyCustomerIds: customers });
+  const erp = await erpInvoices(deps, { shopDomain: buyer.shopDomain, buyerCustomerId: buyer.customerId, shopifyCustomerIds: customers, companyIds: locations.map((l) => l.companyId) });
   const inSystem = new Map(erp.map((e) => [`${e.providerType}:${e.document.number}`, e]));
   const ours = rows.map((r) => {
     const document = toAccountDocument(r, creditsOf.get(r.orderId) ?? [], paid.get(r.orderId) ?? null, now);
     // Paid in Shopify is paid. An invoice Shopify has not seen paid (payment terms, a bank transfer) is paid when
     // the accounting system says nothing is owed any more; the system's word decides between open, overdue and paid.
     const listed = inSystem.get(`${r.providerType}:${r.number}`);
-    if (listed && (document.status === "open" || document.status === "overdue") && listed.outstandingMinor !== null) document.status = erpStatus(listed, today);
+    if (listed && (document.status === "open" || document.status === "overdue") && listed.outstandingMinor !== null) {
+      document.status = erpStatus(listed, today);
+      document.outstanding = formatMinor(listed.outstandingMinor, listed.currency);
+    }
     return document;
   });
   const known = new Set(rows.map((r) => `${r.providerType}:${r.number}`));
@@ -99,6 +103,7 @@ export async function buyerDocuments(deps: AccountDeps, buyer: Buyer, input: { p
 }
 
 function erpStatus(invoice: ErpInvoice, today: string): InvoiceStatus {
+  if (invoice.cancelled) return "credited";
   if (invoice.outstandingMinor === 0n) return "paid";
   return invoice.dueDate && invoice.dueDate < today ? "overdue" : "open";
 }
@@ -116,6 +121,7 @@ function fromErp(invoice: ErpInvoice, today: string): AccountDocument {
     amount,
     currency: invoice.currency,
     total: amount ? `${amount} ${invoice.currency}` : null,
+    outstanding: invoice.outstandingMinor !== null && !invoice.isCreditNote ? formatMinor(invoice.outstandingMinor, invoice.currency) : null,
     status: invoice.isCreditNote ? null : erpStatus(invoice, today),
     download: invoice.download,
   };

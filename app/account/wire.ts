@@ -17,6 +17,8 @@ export type AccountDocument = {
   amount: string | null;
   currency: string | null;
   total: string | null;
+  /** What is still owed, as a decimal string, where the accounting system says (its own invoices); else null. */
+  outstanding: string | null;
   /** Invoices only; a credit note credits the invoice it names. */
   status: InvoiceStatus | null;
   download: string;

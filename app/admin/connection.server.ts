@@ -38,10 +38,40 @@ export function credentialFields(type: Connectable): CredentialField[] {
         { key: "username", label: "Username", secret: false, help: "The invoice service username in your Walley agreement." },
         { key: "password", label: "Password", secret: true, help: "Walley checks it for each of your stores when you save them." },
       ];
+    case "intact":
+      return [
+        {
+          key: "wsdlUrl",
+          label: "WebShop service address (WSDL)",
+          secret: false,
+          help: env().INTACT_ENDPOINT
+            ? `In the sandbox: ${env().INTACT_ENDPOINT}?wsdl`
+            : "The https address of your Intact server's WebShop WSDL, as your Intact partner gives it (…/IntactWebShop.svc?wsdl).",
+        },
+        { key: "username", label: "WebShop user", secret: false, help: "The user Intact set up for the web shop." },
+        { key: "password", label: "Password", secret: true, help: "The WebShop user's password." },
+      ];
     case "visma":
     case "shop":
       return [];
   }
+}
+
+/**
+ * An address the merchant typed, which the app's server will call (Intact's WSDL): https outside the
+ * sandbox, so that the sign-in never travels in the clear, and never a bare IP or local name.
+ */
+export function addressProblem(type: Connectable, credentials: Record<string, string>, sandbox = Boolean(env().INTACT_ENDPOINT)): string | null {
+  if (type !== "intact" || sandbox) return null;
+  let url: URL;
+  try {
+    url = new URL(credentials.wsdlUrl);
+  } catch {
+    return "The WebShop service address is not a web address. Copy it as your Intact partner gave it (https://…/IntactWebShop.svc?wsdl).";
+  }
+  if (url.protocol !== "https:") return "The WebShop service address must start with https://, so that the WebShop password is sent encrypted.";
+  if (/^(localhost|[\d.]+|\[[\da-f:]+\])$/i.test(url.hostname) || !url.hostname.includes(".")) return "The WebShop service address must name your Intact server by its domain name, not a local name or IP address.";
+  return null;
 }
 
 /** The credentials as the provider takes them: typed fields, trimmed, plus the app's own e-conomic token. */
@@ -61,12 +91,14 @@ function whereFor(type: Connectable, credentials: Record<string, unknown>, store
   }
   if (type === "visma") return { ...(stored.baseUrl ? { baseUrl: stored.baseUrl } : {}), ...(stored.identityUrl ? { identityUrl: stored.identityUrl } : {}) };
   if (type === "collector") return config.COLLECTOR_ENDPOINT ? { endpoint: config.COLLECTOR_ENDPOINT } : {};
+  // Each Intact tenant runs its own server: its address is the merchant's, and the sandbox's the simulator's.
+  if (type === "intact") return { wsdlUrl: String(credentials.wsdlUrl ?? ""), ...(config.INTACT_ENDPOINT ? { endpoint: config.INTACT_ENDPOINT } : {}) };
   return {};
 }
 
 /** The merchant's settings without the addresses only the app sets. */
 function withoutWhere(settings: Record<string, unknown>): Record<string, unknown> {
-  const { baseUrl: _baseUrl, identityUrl: _identityUrl, endpoint: _endpoint, ...rest } = settings;
+  const { baseUrl: _baseUrl, identityUrl: _identityUrl, endpoint: _endpoint, wsdlUrl: _wsdlUrl, ...rest } = settings;
   return rest;
 }
 
@@ -158,7 +190,10 @@ export async function loadConnection(db: Db, shopDomain: string) {
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
     settings: withoutWhere(settings),
-    account: credentials && (type === "invoicexpress" || type === "collector") ? String(credentials.accountName ?? credentials.username ?? "") : null,
+    account:
+      credentials && (type === "invoicexpress" || type === "collector" || type === "intact")
+        ? [credentials.accountName ?? credentials.username, credentials.wsdlUrl].filter(Boolean).map(String).join(" at ")
+        : null,
   };
   return {
     connection,
@@ -177,6 +212,8 @@ export async function testCredentials(type: Connectable, input: Record<string, u
   const credentials = credentialsFrom(type, input);
   const missing = credentialFields(type).filter((f) => !credentials[f.key]);
   if (missing.length > 0) return { ok: false, message: `Enter the ${missing.map((f) => f.label).join(" and ")}.` };
+  const unsafe = addressProblem(type, credentials);
+  if (unsafe) return { ok: false, message: unsafe };
   try {
     return { ok: true, choices: await settingsChoices({ providerType: type, credentials, settings: whereFor(type, credentials, {}) }) };
   } catch (error) {
@@ -202,6 +239,8 @@ export async function saveConnectionForm(
   if (!typed && credentialFields(input.type).length > 0 && (!existing || existing.status === "disconnected")) {
     return { ok: false, message: `Enter your ${NAMES[input.type]} details and test the connection first.` };
   }
+  const unsafe = typed ? addressProblem(input.type, typed) : null;
+  if (unsafe) return { ok: false, message: unsafe };
   const credentialsForWhere = typed ?? (existing && existing.status !== "disconnected" ? storedCredentials(existing) : {});
   const settings = { ...withoutWhere(input.settings), ...whereFor(input.type, credentialsForWhere, stored) };
   return saveConnection(db, {

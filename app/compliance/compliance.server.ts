@@ -247,6 +247,7 @@ export async function redactShop(db: Db, shopDomain: string, dataDir: string) {
       db.jobGroupLock.deleteMany({ where: { groupKey: { startsWith: `${shopDomain}:` } } }),
       db.importRun.deleteMany({ where }),
       db.bulkRun.deleteMany({ where }),
+      db.erpPdf.deleteMany({ where }),
     ]);
   // Stored PDFs live on disk, one folder per shop.
   await fs.rm(path.join(dataDir, "documents", shopDomain), { recursive: true, force: true });

@@ -49,6 +49,15 @@ export function initialSettings(type: Connectable, settings: Settings, choices: 
   }
   if (type === "invoicexpress") return { ...settings, taxNames: byRate("taxes", settings.taxNames) };
   if (type === "collector") return { ...settings, stores: settings.stores ?? [] };
+  if (type === "intact") {
+    return {
+      ...settings,
+      accounts: settings.accounts ?? { from: "externalId", metafield: "custom.intact_account", table: [] },
+      // Offered only where the server's WSDL has the operations; off until the merchant turns it on.
+      salesOrders: settings.salesOrders ?? false,
+      pdfFreshMinutes: settings.pdfFreshMinutes ?? 60,
+    };
+  }
   return { ...settings, seller: settings.seller ?? { name: "", addressLines: [], countryCode: "", vatId: "" } };
 }
 
@@ -182,6 +191,8 @@ export function ProviderSettingsForm(props: Props) {
       );
     case "collector":
       return <WalleyFields settings={props.settings} countries={props.choices?.countries ?? []} onChange={props.onChange} />;
+    case "intact":
+      return <IntactFields settings={props.settings} choices={props.choices} onChange={props.onChange} />;
     case "shop":
       return <OwnInvoiceFields settings={props.settings} onChange={props.onChange} />;
   }
@@ -299,6 +310,85 @@ function WalleyFields({ settings, countries, onChange }: { settings: Settings; c
           <Button onClick={() => setStores([...stores, { countryCode: countries[0]?.value ?? "SE", buyers: "b2c", storeId: undefined }])}>Add a store</Button>
         </InlineStack>
       </BlockStack>
+    </FormLayout>
+  );
+}
+
+type IntactAccounts = { from: "externalId" | "metafield" | "table"; metafield?: string; table?: Array<{ shopify: string; account: string }> };
+
+/**
+ * Intact: where each buyer's account code comes from (the company's external id, a metafield, or the table,
+ * whose rows always win), sales orders where the server takes them, and how long an invoice PDF is kept.
+ */
+function IntactFields({ settings, choices, onChange }: { settings: Settings; choices: Record<string, Choice[]> | null; onChange: (s: Settings) => void }) {
+  const accounts = (settings.accounts as IntactAccounts | undefined) ?? { from: "externalId" };
+  const table = accounts.table ?? [];
+  const setAccounts = (change: Partial<IntactAccounts>) => onChange({ ...settings, accounts: { ...accounts, ...change } });
+  const setRow = (i: number, change: Partial<{ shopify: string; account: string }>) => setAccounts({ table: table.map((r, j) => (j === i ? { ...r, ...change } : r)) });
+  // Known once the connection was tested: whether this server's WSDL has the sales-order operations.
+  const salesOrdersKnown = choices !== null && choices.salesOrders !== undefined;
+  const salesOrdersOffered = !salesOrdersKnown || (choices?.salesOrders?.length ?? 0) > 0;
+  return (
+    <FormLayout>
+      {choices?.server?.[0] ? (
+        <Text as="p" tone="success">
+          The server answered as {choices.server[0].label}.
+        </Text>
+      ) : null}
+      <Select
+        label="Each buyer's Intact account code comes from"
+        options={[
+          { label: "The company's external ID in Shopify", value: "externalId" },
+          { label: "A metafield of the company (or of the customer)", value: "metafield" },
+          { label: "Only the table below", value: "table" },
+        ]}
+        value={accounts.from}
+        onChange={(v) => setAccounts({ from: v === "metafield" || v === "table" ? v : "externalId" })}
+        helpText="B2B buyers see every invoice of their company's account on their Invoices page. Rows of the table always win."
+      />
+      {accounts.from === "metafield" ? (
+        <TextField
+          label="Metafield (namespace.key)"
+          autoComplete="off"
+          value={accounts.metafield ?? "custom.intact_account"}
+          onChange={(v) => setAccounts({ metafield: v.trim() })}
+          helpText="Define it under Settings → Custom data → Companies (and Customers), then fill it in with each account code."
+        />
+      ) : null}
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm">
+          Account table
+        </Text>
+        <Text as="p" tone="subdued">
+          A Shopify company id (the number at the end of the company&apos;s admin address) or a customer&apos;s e-mail, and its Intact account code.
+        </Text>
+        {table.map((row, i) => (
+          <InlineStack key={i} gap="200" blockAlign="end">
+            <TextField label="Company id or e-mail" autoComplete="off" value={row.shopify} onChange={(v) => setRow(i, { shopify: v })} />
+            <TextField label="Intact account code" autoComplete="off" maxLength={20} value={row.account} onChange={(v) => setRow(i, { account: v })} />
+            <Button onClick={() => setAccounts({ table: table.filter((_, j) => j !== i) })}>Remove</Button>
+          </InlineStack>
+        ))}
+        <InlineStack>
+          <Button onClick={() => setAccounts({ table: [...table, { shopify: "", account: "" }] })}>Add a row</Button>
+        </InlineStack>
+      </BlockStack>
+      <Checkbox
+        label="Send Shopify orders to Intact as sales orders"
+        checked={settings.salesOrders === true}
+        disabled={!salesOrdersOffered}
+        onChange={(checked) => onChange({ ...settings, salesOrders: checked })}
+        helpText={salesOrdersOffered ? "Intact invoices each sales order itself; the invoice then shows on the buyer's Invoices page." : "This Intact server's WebShop service does not take sales orders."}
+      />
+      <TextField
+        label="Keep a fetched invoice PDF for (minutes)"
+        type="number"
+        autoComplete="off"
+        min={0}
+        value={String(settings.pdfFreshMinutes ?? 60)}
+        onChange={(v) => onChange({ ...settings, pdfFreshMinutes: v === "" ? 0 : Number(v) })}
+        helpText="A buyer opening the same invoice again within this time gets the kept copy; 0 asks Intact every time."
+      />
     </FormLayout>
   );
 }

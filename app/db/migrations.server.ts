@@ -111,6 +111,8 @@ const CANONICAL_TYPES: Record<string, string> = {
   decimal: "Decimal",
   numeric: "Decimal",
   jsonb: "Json",
+  blob: "Bytes",
+  bytea: "Bytes",
 };
 
 export function canonicalCatalog(columns: CatalogColumn[], indexes: CatalogIndex[]): string {

@@ -19,8 +19,9 @@ import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
 import { formatMinor, ratioToString } from "../lib/money";
 import { AppError, AuthError, PermanentError, RetryableError } from "../lib/errors";
-import { productKey, type AccountingProvider, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../providers/provider";
+import { productKey, type AccountingProvider, type CustomerInput, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../providers/provider";
 import type { ShopifyAdminClient } from "../shopify/admin-client.server";
+import { orderAccountSubject } from "../shopify/account-subject.server";
 import { SET_ORDER_METAFIELDS } from "../shopify/graphql";
 import type { NormalizedOrder } from "./order";
 import type { DocumentPlan } from "./plan";
@@ -234,6 +235,22 @@ function refOf(row: { providerRef: string | null; number: string | null; state: 
 
 async function customerFor(input: IssueInput, deps: IssueDeps) {
   const o = input.order;
+  const buyer: CustomerInput = {
+    shopifyCustomerId: o.customer?.id ?? null,
+    email: o.email,
+    name: buyerName(o),
+    companyName: o.company?.name || o.billingAddress?.company || null,
+    address: o.billingAddress ? { address1: o.billingAddress.address1, city: o.billingAddress.city, zip: o.billingAddress.zip, countryCode: o.billingAddress.countryCode } : null,
+    currency: input.plan.currency,
+    isB2B: o.company !== null,
+    vatNumber: o.company?.vatId ?? null,
+  };
+  // Accounts named by the shop's data (Intact's mapping): read that data now, since staff change it in
+  // Shopify; no e-mail match is kept.
+  if (deps.provider.accounts) {
+    const account = await orderAccountSubject(deps.admin, o, deps.provider.accounts.metafield);
+    return deps.provider.findOrCreateCustomer({ customer: { ...buyer, account }, linkedExternalId: null });
+  }
   const linkKey = o.customer?.id ? `shopify:${o.customer.id}` : null;
   const emailKey = o.email ? `email:${o.email.toLowerCase()}` : null;
   const linkOf = (matchKey: string | null) =>
@@ -275,18 +292,7 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
     }
   };
   const customer = await deps.provider.findOrCreateCustomer({
-    customer: {
-      shopifyCustomerId: o.customer?.id ?? null,
-      email: o.email,
-      name: buyerName(o),
-      companyName: o.company?.name || o.billingAddress?.company || null,
-      address: o.billingAddress
-        ? { address1: o.billingAddress.address1, city: o.billingAddress.city, zip: o.billingAddress.zip, countryCode: o.billingAddress.countryCode }
-        : null,
-      currency: input.plan.currency,
-      isB2B: o.company !== null,
-      vatNumber: o.company?.vatId ?? null,
-    },
+    customer: buyer,
     linkedExternalId: link?.externalId ?? null,
     guests: o.email ? undefined : await guestPolicy(deps.db, input.shopDomain),
   }).catch(async (error: unknown) => {

@@ -140,6 +140,10 @@ export async function syncOrder(
 
   const connection = await deps.providerFor(input.shopDomain);
   const provider = connection?.provider;
+  if (connection && provider?.capabilities.documentKinds.length === 0) {
+    await log("skipped", `Order ${order.name} was not sent to ${connection.name}: sending orders there is turned off in the connection's settings (Settings → Connection). Its invoice is made in ${connection.name} itself.`, order);
+    return "skipped";
+  }
   const plan = planDocument(order, planOptionsFor(settings, provider, order));
   const money = (minor: bigint) => `${formatMinor(minor, plan.currency)} ${plan.currency}`;
   const kind = plan.check.outcome === "mismatch" ? "draft" : decision.kind;
@@ -148,13 +152,16 @@ export async function syncOrder(
   // Visma's order workflow: the order becomes an invoice when it is fulfilled, whatever the trigger.
   const waitsForFulfilment = kind === "invoice" && provider?.finalizeOn === "fulfilment" && order.fulfillmentStatus !== "fulfilled";
   if (waitsForFulfilment) reasons.push(`It becomes an invoice in ${connection?.name} when the order is fulfilled.`);
+  // Intact's sales orders: the system invoices them itself, so the app never books one.
+  const invoicedThere = provider?.finalizeOn === "system";
+  if (invoicedThere) reasons.push(`${connection?.name} makes the invoice from it; the buyer then finds it on their Invoices page.`);
   if (connection) {
     const outcome = await issueDocument(
         {
           shopDomain: input.shopDomain,
           order,
           plan,
-          book: kind === "invoice" && !waitsForFulfilment,
+          book: kind === "invoice" && !waitsForFulfilment && !invoicedThere,
           email: emailSettings(shop?.settings, order),
           providerType: connection.type,
           missingProducts: connection.missingProducts,
@@ -189,7 +196,7 @@ export async function syncOrder(
       ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
       : document.state === "booked"
         ? `Invoice ${document.number} booked in ${connection.name} for order ${order.name} (total ${total}).${outcome.emailedTo ? ` ${connection.name} e-mailed it to ${outcome.emailedTo}.` : ""}`
-        : `${document.providerRef.startsWith("order:") ? "Order" : lifecycle.partActivate ? `Preliminary invoice ${document.number}` : "Invoice draft"} made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;
+        : `${invoicedThere ? `Sales order ${document.number}` : document.providerRef.startsWith("order:") ? "Order" : lifecycle.partActivate ? `Preliminary invoice ${document.number}` : "Invoice draft"} made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;
     await writeSyncLog(db, {
       shopDomain: input.shopDomain,
       orderId: input.orderId,

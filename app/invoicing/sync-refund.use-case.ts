@@ -53,6 +53,12 @@ export async function syncRefund(
     await log("skipped", `Order ${order.name} has no invoice yet, so its refund of ${money(refund.total)} was not credited. An invoice made later starts from the order as it is then.`);
     return;
   }
+  // A system that invoices what it was given by itself (Intact's sales orders) also credits it there.
+  const connected = await deps.providerFor(input.shopDomain);
+  if (connected?.type === invoice.providerType && connected.provider.finalizeOn === "system") {
+    await log("skipped", `The refund of ${money(refund.total)} on order ${order.name} was not credited by the app: ${connected.name} invoiced the order itself, so credit its invoice in ${connected.name}.`);
+    return;
+  }
   if ((invoice.state !== "finalized" && invoice.state !== "cancelled") || !invoice.providerRef) {
     await log("skipped", `The invoice of order ${order.name} is still a draft, so its refund of ${money(refund.total)} was not credited separately. Correct the draft for the refund before booking it.`);
     return;
@@ -65,7 +71,7 @@ export async function syncRefund(
     return;
   }
 
-  const connection = await deps.providerFor(input.shopDomain);
+  const connection = connected;
   if (!connection || connection.type !== invoice.providerType) {
     throw new PermanentError(
       "credit_provider_changed",

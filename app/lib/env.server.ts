@@ -54,6 +54,8 @@ const schema = z.object({
   INVOICEXPRESS_ENDPOINT: z.url().optional(),
   /** Sandbox only: the Collector (Walley) SOAP simulator's service address. */
   COLLECTOR_ENDPOINT: z.url().optional(),
+  /** Sandbox only: the Intact iQ SOAP simulator's service address (a tenant's own server otherwise, from the form). */
+  INTACT_ENDPOINT: z.url().optional(),
   /** Sandbox mode: simulated Shopify and providers. Set only by `npm run demo` and the tests. */
   IB_SANDBOX: flag,
   /** Sandbox only: the Shopify Admin simulator's base URL. */
@@ -104,8 +106,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? SANDBOX_ENCRYPTION_KEY,
     };
   }
-  if (env.SHOPIFY_ADMIN_ENDPOINT || env.VISMA_ENDPOINT || env.ECONOMIC_ENDPOINT || env.INVOICEXPRESS_ENDPOINT || env.COLLECTOR_ENDPOINT) {
-    throw new Error("SHOPIFY_ADMIN_ENDPOINT, VISMA_ENDPOINT, ECONOMIC_ENDPOINT, INVOICEXPRESS_ENDPOINT and COLLECTOR_ENDPOINT point the app at simulators and are allowed only in sandbox mode.");
+  if (env.SHOPIFY_ADMIN_ENDPOINT || env.VISMA_ENDPOINT || env.ECONOMIC_ENDPOINT || env.INVOICEXPRESS_ENDPOINT || env.COLLECTOR_ENDPOINT || env.INTACT_ENDPOINT) {
+    throw new Error("SHOPIFY_ADMIN_ENDPOINT, VISMA_ENDPOINT, ECONOMIC_ENDPOINT, INVOICEXPRESS_ENDPOINT, COLLECTOR_ENDPOINT and INTACT_ENDPOINT point the app at simulators and are allowed only in sandbox mode.");
   }
   const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY"] as const).filter(
     (name) => !env[name],

@@ -80,9 +80,24 @@ export type CustomerInput = {
   isB2B: boolean;
   /** A B2B buyer's VAT number (the company location's tax registration id), where Shopify has it. */
   vatNumber?: string | null;
+  /** For a provider whose accounts are named by the shop's data (`accounts`): that data, read fresh. */
+  account?: AccountSubject;
 };
 
-export type CustomerRef = { externalId: string; matchedBy: "email" | "name" | "link" | "collective" | "created" };
+export type CustomerRef = { externalId: string; matchedBy: "email" | "name" | "link" | "collective" | "created" | "mapping" };
+
+/**
+ * A buyer as the shop's own data names them, for a system whose customer accounts are named by a mapping
+ * (Intact's account codes) rather than matched by e-mail: the customer, and for a B2B buyer the company.
+ * `metafield` is the value of the metafield the mapping names (accounts.metafield), where it is set.
+ */
+export type AccountSubject = {
+  customer: { id: string | null; email: string | null; metafield: string | null } | null;
+  company: { id: string; name: string; externalId: string | null; metafield: string | null } | null;
+};
+
+/** The account a subject names, or what the merchant sets so that it names one. */
+export type AccountMatch = { account: string } | { missing: string };
 
 export type MissingProductPolicy = "halt" | "default" | "create";
 
@@ -153,6 +168,8 @@ export type ListedInvoice = {
   /** What is still unpaid, in minor units; null where the system does not say. */
   outstandingMinor: bigint | null;
   isCreditNote: boolean;
+  /** Cancelled (or credited in full) in the system. */
+  cancelled?: boolean;
 };
 
 /** The units of one order line shipped so far, as a provider that activates per article needs them. */
@@ -165,9 +182,10 @@ export interface AccountingProvider {
   readonly capabilities: Capabilities;
   /**
    * When the document may be finalized: "booking" (as soon as the rules allow) or "fulfilment" (Visma's
-   * order workflow: an order is converted to an invoice when the Shopify order is fulfilled).
+   * order workflow: an order is converted to an invoice when the Shopify order is fulfilled) or "system"
+   * (the system invoices what it was given by itself: Intact's sales orders; the app never books them).
    */
-  readonly finalizeOn?: "booking" | "fulfilment";
+  readonly finalizeOn?: "booking" | "fulfilment" | "system";
   /** The price basis for this buyer, where it depends on the buyer (Visma: private persons see gross prices). */
   priceBasisFor?(buyer: { isB2B: boolean }): PriceBasis;
   verifyConnection(): Promise<void>;
@@ -204,6 +222,14 @@ export interface AccountingProvider {
   findDocumentByReference?(input: { idempotencyKey: string }): Promise<DocumentRef | null>;
   /** Without a lookup: the system's name and where the merchant finds an order's document there by hand. */
   readonly lookUpByHand?: { system: string; where: (orderId: string) => string };
+  /**
+   * Where customer accounts are named by the shop's data (Intact: a metafield, the company's external id, or
+   * a table), not matched by e-mail: the metafield to read from Shopify (namespace and key; null: none), and
+   * the account a subject names. The app resolves it for each document and for the buyer's Invoices page.
+   */
+  readonly accounts?: { metafield: { namespace: string; key: string } | null; accountFor(subject: AccountSubject): AccountMatch };
+  /** How long a PDF of an invoice issued in the system (listCustomerInvoices) may be served from the app's copy. */
+  readonly pdfFreshForMs?: number;
   /**
    * Whether the system itself delivers the finalized document to the buyer (Collector sends its invoice on
    * activation), so that neither the app nor sendDocument sends it again on booking.

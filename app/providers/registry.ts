@@ -10,6 +10,7 @@ import { createVismaProvider, vismaSettingsSchema } from "./visma/visma-provider
 import { createShopProvider, shopSettingsSchema } from "./shop/shop-provider";
 import { vismaCredentialsSchema } from "./visma/visma-oauth";
 import { collectorCredentialsSchema, collectorSettingsSchema, createCollectorProvider } from "./collector/collector-provider";
+import { createIntactProvider, intactCredentialsSchema, intactSettingsSchema } from "./intact/intact-provider";
 
 type FactoryInput = { credentials: unknown; settings: unknown; runtime?: ProviderRuntime };
 type Factory = (input: FactoryInput) => AccountingProvider;
@@ -46,6 +47,11 @@ const FACTORIES: Partial<Record<ProviderType, Factory>> = {
       credentials: parsed(collectorCredentialsSchema, credentials, "Walley sign-in"),
       settings: parsed(collectorSettingsSchema, settings, "Walley settings"),
     }),
+  intact: ({ credentials, settings }) =>
+    createIntactProvider({
+      credentials: parsed(intactCredentialsSchema, credentials, "Intact iQ sign-in"),
+      settings: parsed(intactSettingsSchema, settings, "Intact iQ settings"),
+    }),
   // No credentials: the documents live in the app's own database (runtime.db), per shop (runtime.shopDomain).
   shop: ({ settings, runtime }) =>
     createShopProvider({
@@ -60,6 +66,7 @@ export const SETTINGS_SCHEMAS: Partial<Record<ProviderType, z.ZodType>> = {
   visma: vismaSettingsSchema,
   invoicexpress: invoicExpressSettingsSchema,
   collector: collectorSettingsSchema,
+  intact: intactSettingsSchema,
   shop: shopSettingsSchema,
 };
 

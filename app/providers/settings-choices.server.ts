@@ -16,6 +16,7 @@ import { VISMA_API_URL } from "./visma/visma-client";
 import { vismaChoices } from "./visma/visma-choices";
 import { vismaCredentialsSchema, VISMA_IDENTITY_URL } from "./visma/visma-oauth";
 import { collectorChoices } from "./collector/collector-provider";
+import { intactChoices } from "./intact/intact-provider";
 
 export type Choice = {
   value: string;
@@ -53,6 +54,7 @@ const READERS: Partial<Record<ProviderType, (input: ChoicesInput) => Promise<Set
     });
   },
   collector: ({ credentials, settings }) => collectorChoices({ credentials, settings }),
+  intact: ({ credentials, settings }) => intactChoices({ credentials, settings }),
   // The shop's own invoices: nothing to read from anywhere.
   shop: async () => ({}),
 };

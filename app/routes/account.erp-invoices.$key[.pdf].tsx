@@ -6,6 +6,6 @@ import db from "../db.server";
 import { serveErpPdf } from "../account/erp-invoices.server";
 import { providerForShop } from "../providers/connections.server";
 
-const deps = { providerFor: providerForShop(db) };
+const deps = { db, providerFor: providerForShop(db) };
 
 export const loader = ({ request, params }: LoaderFunctionArgs) => serveErpPdf(request, params.key ?? "", deps);

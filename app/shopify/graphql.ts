@@ -417,3 +417,26 @@ export const DOCUMENTS = {
   SetOrderMetafields: SET_ORDER_METAFIELDS,
   OrderRefundIds: ORDER_REFUND_IDS,
 } as const;
+
+/** A company as an account-code mapping reads it: its external id and one metafield (Intact's accounts). */
+export const COMPANY_ACCOUNT = /* GraphQL */ `
+  query CompanyAccount($id: ID!, $namespace: String!, $key: String!) {
+    company(id: $id) {
+      id
+      name
+      externalId
+      metafield(namespace: $namespace, key: $key) { value }
+    }
+  }
+`;
+
+/** A customer as an account-code mapping reads them: their e-mail and one metafield. */
+export const CUSTOMER_ACCOUNT = /* GraphQL */ `
+  query CustomerAccount($id: ID!, $namespace: String!, $key: String!) {
+    customer(id: $id) {
+      id
+      defaultEmailAddress { emailAddress }
+      metafield(namespace: $namespace, key: $key) { value }
+    }
+  }
+`;

@@ -34,6 +34,11 @@ export type ProviderHarness = {
   notApplicable?: Partial<Record<"badCredentials" | "customerMatching" | "transportFaults", string>>;
   /** Why the system cannot be asked for a document by its key (it then has no findDocumentByReference). */
   noLookup?: string;
+  /**
+   * For a system that invoices what it was given by itself (finalizeOn "system": Intact's sales orders):
+   * does what the system does in its own time, invoicing every document made so far.
+   */
+  invoiceInSystem?(): Promise<void>;
 };
 
 const customer = (overrides: Partial<CustomerInput> = {}, currency = "DKK"): CustomerInput => ({
@@ -117,6 +122,18 @@ export function providerContract(harness: ProviderHarness) {
         expect(await find({ idempotencyKey: "ib:contract:1" })).toEqual(draft);
         expect(await find({ idempotencyKey: "ib:contract:unknown" })).toBeNull();
       } else expect(harness.noLookup).toBeTruthy();
+      if (p.finalizeOn === "system") {
+        // The system invoices it by itself: nothing for the app to book, and the invoice is listed once made.
+        expect(await p.finalizeDocument({ document: draft })).toEqual(draft);
+        expect(await harness.documents()).toEqual({ drafts: 1, booked: 0 });
+        await harness.invoiceInSystem!();
+        const [invoice] = await p.listCustomerInvoices!({ customerExternalId: buyer.externalId, limit: 10 });
+        expect(invoice.document).toMatchObject({ state: "booked", totalMinor: plan.totals.gross });
+        const pdf = await p.getPdf({ document: invoice.document });
+        expect(Buffer.from(pdf.slice(0, 5)).toString()).toBe("%PDF-");
+        expect(await harness.documents()).toEqual({ drafts: 0, booked: 1 });
+        return;
+      }
       const final = await p.finalizeDocument({ document: draft });
       expect(final.state).toBe("booked");
       expect(final.number).toBeTruthy();
@@ -139,9 +156,12 @@ export function providerContract(harness: ProviderHarness) {
       const products = await p.findOrCreateProducts({ lines: [goods("CONTRACT-1", harness.vatRate)], policy: "halt" });
       const draft = await p.createDocument({ kind: "invoice", plan, customer: { ...buyer, name: "Contract Buyer", countryCode: "DK", isB2B: false }, products, idempotencyKey: "ib:contract:list", dates: { issueDate: "2026-11-21", dueDate: "2026-12-05" } });
       const final = await p.finalizeDocument({ document: draft });
+      if (p.finalizeOn === "system") await harness.invoiceInSystem!();
       const listed = await p.listCustomerInvoices!({ customerExternalId: buyer.externalId, limit: 10 });
       expect(listed).toHaveLength(1);
-      expect(listed[0]).toMatchObject({ document: { number: final.number, state: "booked", totalMinor: plan.totals.gross }, currency: harness.currency, isCreditNote: false });
+      expect(listed[0]).toMatchObject({ document: { state: "booked", totalMinor: plan.totals.gross }, currency: harness.currency, isCreditNote: false });
+      // The system's own number, where it invoices by itself; else the number the app booked.
+      expect(listed[0].document.number).toBe(p.finalizeOn === "system" ? listed[0].document.number : final.number);
       expect(listed[0].issueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       // Booked a moment ago and not paid: all of it is owed (where the system says).
       if (listed[0].outstandingMinor !== null) expect(listed[0].outstandingMinor).toBe(plan.totals.gross);

@@ -75,3 +75,20 @@ export function seedCollectorShop(
     shopSettings: { rules: { trigger: "created", bookingConfirmedAt: "2026-02-01T00:00:00Z" }, mail: { sendOnBooking: true }, ...input.shopSettings },
   });
 }
+
+/**
+ * A shop on Intact iQ: its WebShop service in the simulator, accounts named by the mapping (default: the
+ * company's external id), and sales orders pushed on order creation where `salesOrders` is on.
+ */
+export function seedIntactShop(
+  db: Db,
+  input: { shopDomain: string; endpoint: string; username: string; password: string; settings?: Record<string, unknown>; shopSettings?: Record<string, unknown> },
+) {
+  return seedShop(db, {
+    shopDomain: input.shopDomain,
+    providerType: "intact",
+    credentials: { username: input.username, password: input.password },
+    settings: { wsdlUrl: `${input.endpoint}?wsdl`, endpoint: input.endpoint, ...input.settings },
+    shopSettings: { rules: { trigger: "created", bookingConfirmedAt: "2026-02-01T00:00:00Z" }, ...input.shopSettings },
+  });
+}

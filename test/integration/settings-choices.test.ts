@@ -1,6 +1,7 @@
 // The lists the merchant picks provider settings from, read from the real simulators on loopback: the
 // seeded values and labels come back, a refused credential gives the provider's own sentence, an
 // unreachable system a RetryableError, a garbled answer a clear error, and long lists are read to the end.
+import type { ProviderType } from "../../app/providers/provider";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EconomicSimulator, type Agreement } from "../simulators/economic/server";
 import { InvoicExpressSimulator } from "../simulators/invoicexpress/server";
@@ -354,10 +355,10 @@ describe("providers without lists", () => {
   });
 
   it("a provider the app cannot build is refused in the registry's words", async () => {
-    const error = await failure(settingsChoices({ providerType: "intact", credentials: {} }));
+    const error = await failure(settingsChoices({ providerType: "sage" as ProviderType, credentials: {} }));
 
     expect(error).toBeInstanceOf(PermanentError);
     expect(error.code).toBe("provider_unknown");
-    expect(error.merchantMessage).toBe("The accounting system 'intact' is not supported yet.");
+    expect(error.merchantMessage).toBe("The accounting system 'sage' is not supported yet.");
   });
 });

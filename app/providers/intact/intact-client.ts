@@ -75,6 +75,8 @@ export type IntactClientOptions = { wsdl: string; endpoint?: string; credentials
 export type IntactClient = {
   /** One task: `fields` by the mapping's names (accountCode, limit, …); the answer as the service gave it. */
   call(task: IntactTask, fields: Record<string, unknown>, what: string): Promise<Record<string, unknown>>;
+  /** Whether the tenant's WSDL has the operation the mapping names for this task. */
+  has(task: IntactTask): boolean;
   operations: IntactOperations;
 };
 
@@ -107,6 +109,7 @@ export async function createIntactClient(options: IntactClientOptions): Promise<
   };
   return {
     operations,
+    has: (task) => operationNames.has(operations[task].operation),
     async call(task, fields, what) {
       const spec = operations[task];
       const requestElement = elementOf(spec, "input");

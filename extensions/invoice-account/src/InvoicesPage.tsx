@@ -1,6 +1,7 @@
 /// <reference types="@shopify/ui-extensions/customer-account.page.render" />
 // The Invoices page: every invoice and credit note of the signed-in buyer, and for a B2B buyer those of the
-// company locations they have a role in: number, order, date, due date, amount, status and download, 20 a page.
+// company locations they have a role in: number, order, date, due date, amount, what is
+// still owed (where the accounting system says), status and download, 20 a page.
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -10,6 +11,9 @@ import { DownloadLink, amountOf, dateOf, statusOf } from "./documents";
 export default async () => {
   render(<InvoicesPage />, document.body);
 };
+
+/** What is still owed, shown where the accounting system says and the invoice is not settled. */
+const owing = (d: Page["documents"][number]) => d.outstanding !== null && (d.status === "open" || d.status === "overdue");
 
 const TONE: Record<string, "critical" | "neutral" | "auto"> = { overdue: "critical", open: "auto", paid: "neutral", credited: "neutral" };
 
@@ -47,6 +51,7 @@ function InvoicesPage() {
                 {d.orderName ? `${i18n.translate("order")} ${d.orderName} · ` : ""}
                 {i18n.translate("date")} {dateOf(i18n, d.issuedOn)}
                 {d.dueDate ? ` · ${i18n.translate("due")} ${dateOf(i18n, d.dueDate)}` : ""} · {i18n.translate("amount")} {amountOf(i18n, d)}
+                {owing(d) ? ` · ${i18n.translate("outstanding")} ${amountOf(i18n, { ...d, amount: d.outstanding })}` : ""}
               </s-text>
               <DownloadLink i18n={i18n} document={d} />
             </s-stack>

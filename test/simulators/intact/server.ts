@@ -9,6 +9,7 @@
 //   POST /_control/users     {username, password}
 //   POST /_control/accounts  {code, name}
 //   POST /_control/invoices  {account, number, invoiceDate, dueDate?, currency, net, tax, outstanding?, status?, isCreditNote?}
+//   POST /_control/invoice-sales-order  {number, on?}   Intact invoices a pushed sales order (as it would in its own time)
 //   POST /_control/faults    {kind: status|timeout|slow|lost-response|garbage, match?: <operation name>, times?, …}
 //   GET  /_control/state     the accounts, invoices, sales orders and how often each PDF was fetched
 //   POST /_control/reset
@@ -36,7 +37,17 @@ export type IntactInvoice = {
   status: "open" | "paid" | "overdue" | "cancelled";
   isCreditNote: boolean;
 };
-export type IntactSalesOrder = { number: string; account: string; reference: string; currency: string; orderDate: string; lines: Array<Record<string, unknown>>; gross: string };
+export type IntactSalesOrder = {
+  number: string;
+  account: string;
+  reference: string;
+  currency: string;
+  orderDate: string;
+  lines: Array<Record<string, unknown>>;
+  gross: string;
+  /** The invoice Intact made of it, once it has. */
+  invoice?: string;
+};
 
 class IntactFault extends Error {
   constructor(
@@ -47,8 +58,10 @@ class IntactFault extends Error {
   }
 }
 
-const cents = (amount: string | number) => Math.round(Number(amount) * 100);
-const money = (c: number) => (c / 100).toFixed(2);
+/** Intact keeps amounts in the currency's own minor unit (JPY: whole yen), as ISO 4217 has it. */
+const digits = (currency: string) => new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+const minor = (amount: string | number, currency: string) => Math.round(Number(amount) * 10 ** digits(currency));
+const money = (m: number, currency: string) => (m / 10 ** digits(currency)).toFixed(digits(currency));
 
 export class IntactSimulator {
   readonly faults = new FaultInjector();
@@ -59,6 +72,7 @@ export class IntactSimulator {
   /** How often each invoice's PDF was fetched, by invoice number. */
   readonly pdfFetches = new Map<string, number>();
   private nextOrder = 70_001;
+  private nextInvoice = 30_001;
   private server: SoapSimulatorServer | undefined;
   private wsdl: ParsedWsdl | undefined;
   url = "";
@@ -77,10 +91,22 @@ export class IntactSimulator {
     return account;
   }
   addInvoice(invoice: Omit<IntactInvoice, "outstanding" | "status" | "isCreditNote" | "dueDate"> & Partial<IntactInvoice>) {
-    const gross = money(cents(invoice.net) + cents(invoice.tax));
+    const gross = money(minor(invoice.net, invoice.currency) + minor(invoice.tax, invoice.currency), invoice.currency);
     const full: IntactInvoice = { dueDate: null, status: "open", isCreditNote: false, outstanding: gross, ...invoice };
     this.invoices.push(full);
     return full;
+  }
+
+  /** What Intact does with a pushed sales order in its own time: invoices it, on the order's account. */
+  invoiceSalesOrder(number: string, on = new Date().toISOString().slice(0, 10)): IntactInvoice {
+    const order = this.salesOrders.find((o) => o.number === number);
+    if (!order) throw new Error(`no sales order ${number}`);
+    if (order.invoice) return this.invoices.find((i) => i.number === order.invoice)!;
+    const c = order.currency;
+    const net = order.lines.reduce((sum, l) => sum + Math.round(minor(String(l.UnitPrice), c) * Number(l.Quantity)), 0);
+    const due = new Date(Date.parse(on) + 30 * 86_400_000).toISOString().slice(0, 10);
+    order.invoice = `INV-${this.nextInvoice++}`;
+    return this.addInvoice({ account: order.account, number: order.invoice, invoiceDate: on, dueDate: due, currency: order.currency, net: money(net, c), tax: money(minor(order.gross, c) - net, c) });
   }
 
   async start(): Promise<string> {
@@ -137,7 +163,7 @@ export class IntactSimulator {
             Invoice: invoices.map((i) => ({
               Currency: i.currency,
               ...(i.dueDate ? { DueDate: i.dueDate } : {}),
-              GrossTotal: money(cents(i.net) + cents(i.tax)),
+              GrossTotal: money(minor(i.net, i.currency) + minor(i.tax, i.currency), i.currency),
               InvoiceDate: i.invoiceDate,
               InvoiceNumber: i.number,
               IsCreditNote: i.isCreditNote,
@@ -161,14 +187,18 @@ export class IntactSimulator {
         const raw = (args.Lines as { SalesOrderLine?: unknown } | undefined)?.SalesOrderLine ?? [];
         const lines = (Array.isArray(raw) ? raw : [raw]) as Array<Record<string, unknown>>;
         if (lines.length === 0) throw new IntactFault("VALIDATION_ERROR", "A sales order needs at least one line.");
-        const gross = lines.reduce((sum, l) => sum + Math.round(cents(String(l.UnitPrice)) * Number(l.Quantity) * (1 + Number(l.TaxRate) / 100)), 0);
-        const order: IntactSalesOrder = { number: `SO${this.nextOrder++}`, account: code, reference: String(args.Reference), currency: String(args.Currency), orderDate: String(args.OrderDate), lines, gross: money(gross) };
+        // As Intact totals a document: the net per tax rate, and the tax of each rate rounded once.
+        const netByRate = new Map<number, number>();
+        const currency = String(args.Currency);
+        for (const l of lines) netByRate.set(Number(l.TaxRate), (netByRate.get(Number(l.TaxRate)) ?? 0) + Math.round(minor(String(l.UnitPrice), currency) * Number(l.Quantity)));
+        const gross = [...netByRate].reduce((sum, [rate, net]) => sum + net + Math.sign(net) * Math.round((Math.abs(net) * rate) / 100), 0);
+        const order: IntactSalesOrder = { number: `SO${this.nextOrder++}`, account: code, reference: String(args.Reference), currency, orderDate: String(args.OrderDate), lines, gross: money(gross, currency) };
         this.salesOrders.push(order);
         return { GrossTotal: order.gross, SalesOrderNumber: order.number };
       }),
       FindSalesOrder: op("FindSalesOrderRequest", (args) => {
         const order = this.salesOrders.find((o) => o.reference === String(args.Reference));
-        return order ? { GrossTotal: order.gross, SalesOrderNumber: order.number } : {};
+        return order ? { Currency: order.currency, GrossTotal: order.gross, SalesOrderNumber: order.number } : {};
       }),
     };
   }
@@ -181,7 +211,7 @@ export class IntactSimulator {
       `${invoice.isCreditNote ? "Credit note" : "Invoice"} ${invoice.number}`,
       `Intact simulator, account ${invoice.account} (${accountName.replace(/[^\x20-\x7e]/g, "?")})`,
       `Date ${invoice.invoiceDate}${invoice.dueDate ? `, due ${invoice.dueDate}` : ""}`,
-      `Net ${invoice.net} + tax ${invoice.tax} = ${money(cents(invoice.net) + cents(invoice.tax))} ${invoice.currency}`,
+      `Net ${invoice.net} + tax ${invoice.tax} = ${money(minor(invoice.net, invoice.currency) + minor(invoice.tax, invoice.currency), invoice.currency)} ${invoice.currency}`,
     ];
     lines.forEach((text, i) => page.drawText(text, { x: 50, y: 790 - i * 18, size: 11, font }));
     return pdf.save();
@@ -197,6 +227,8 @@ export class IntactSimulator {
         return sendJson(res, 201, this.addAccount(body as { code: string; name: string }));
       case "POST /_control/invoices":
         return sendJson(res, 201, this.addInvoice(body as IntactInvoice));
+      case "POST /_control/invoice-sales-order":
+        return sendJson(res, 201, this.invoiceSalesOrder(String(body.number), body.on ? String(body.on) : undefined));
       case "POST /_control/faults":
         this.faults.add(body as FaultRule);
         return sendJson(res, 201, { ok: true });
@@ -208,6 +240,8 @@ export class IntactSimulator {
         this.invoices.length = 0;
         this.salesOrders.length = 0;
         this.pdfFetches.clear();
+        this.nextOrder = 70_001;
+        this.nextInvoice = 30_001;
         this.faults.clear();
         return sendJson(res, 200, { ok: true });
       default:

@@ -2,7 +2,7 @@
 // locations, as Shopify keeps them. A B2B order names its company and location; the customer who placed it is a
 // contact there. Shopify answers `customer.companyContactProfiles` (one profile per company the customer is a
 // contact of, with the role assignments) and `companyLocation.orders`; these give the same shapes.
-import { newId, type SeedCompany } from "./orders";
+import { metafieldField, newId, type SeedCompany } from "./orders";
 
 /** The two roles Shopify creates for every company. */
 export const ROLES = ["Location admin", "Ordering only"] as const;
@@ -10,12 +10,21 @@ export type RoleName = (typeof ROLES)[number];
 
 export type SimLocation = { id: number; name: string };
 export type SimContact = { id: number; customerId: number; roles: Array<{ locationId: number; role: RoleName }> };
-export type SimCompany = { id: number; name: string; externalId: string | null; locations: SimLocation[]; contacts: SimContact[] };
+export type SimCompany = {
+  id: number;
+  name: string;
+  externalId: string | null;
+  locations: SimLocation[];
+  contacts: SimContact[];
+  /** Metafield values by "namespace.key". */
+  metafields: Record<string, string>;
+};
 
 export type CompanyInput = {
   id?: number;
   name: string;
   externalId?: string | null;
+  metafields?: Record<string, string>;
   locations: Array<{ id?: number; name: string }>;
   /** Each contact's roles name a location by its id or by its index in `locations`. */
   contacts?: Array<{ customerId: number; roles?: Array<{ locationId?: number; location?: number; role?: RoleName }> }>;
@@ -35,6 +44,7 @@ export class Companies {
       externalId: input.externalId ?? null,
       locations: input.locations.map((l) => ({ id: l.id ?? newId(), name: l.name })),
       contacts: [],
+      metafields: { ...(input.metafields ?? {}) },
     };
     this.byId.set(company.id, company);
     for (const contact of input.contacts ?? []) {
@@ -52,7 +62,7 @@ export class Companies {
   fromOrder(seed: SeedCompany, customerId: number | null): void {
     let company = this.byId.get(seed.id);
     if (!company) {
-      company = { id: seed.id, name: seed.name, externalId: seed.externalId ?? null, locations: [], contacts: [] };
+      company = { id: seed.id, name: seed.name, externalId: seed.externalId ?? null, locations: [], contacts: [], metafields: {} };
       this.byId.set(company.id, company);
     }
     if (!company.locations.some((l) => l.id === seed.locationId)) company.locations.push({ id: seed.locationId, name: seed.locationName });
@@ -70,6 +80,14 @@ export class Companies {
     const contact = this.contact(company, customerId);
     contact.roles = contact.roles.filter((r) => r.locationId !== locationId).concat({ locationId, role });
     return contact;
+  }
+
+  /** Changes what staff edit on the company: its external id, its metafields. */
+  update(id: number, change: { externalId?: string | null; metafields?: Record<string, string> }): SimCompany {
+    const company = this.company(id);
+    if (change.externalId !== undefined) company.externalId = change.externalId;
+    if (change.metafields) Object.assign(company.metafields, change.metafields);
+    return company;
   }
 
   /** Takes a customer's role at a location away. */
@@ -129,6 +147,7 @@ export class Companies {
   }
 }
 
-function gqlCompany(company: SimCompany) {
-  return { id: `gid://shopify/Company/${company.id}`, name: company.name, externalId: company.externalId };
+export function gqlCompany(company: SimCompany) {
+  const id = `gid://shopify/Company/${company.id}`;
+  return { id, name: company.name, externalId: company.externalId, metafield: metafieldField(id, company.metafields) };
 }

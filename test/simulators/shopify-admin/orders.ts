@@ -101,7 +101,25 @@ export type SeedEdit = { add?: SeedLine[]; remove?: Array<{ index: number; quant
 /** A fulfilment: quantities of lines (by index in the order). */
 export type SeedFulfillment = { lines: Array<{ index: number; quantity: number }>; status?: "success" | "cancelled"; createdAt?: string };
 
-export type SeedCustomer = { id: number; email?: string | null; firstName?: string; lastName?: string; phone?: string | null; locale?: string; taxExempt?: boolean };
+export type SeedCustomer = {
+  id: number;
+  email?: string | null;
+  firstName?: string;
+  lastName?: string;
+  phone?: string | null;
+  locale?: string;
+  taxExempt?: boolean;
+  /** Metafield values by "namespace.key". */
+  metafields?: Record<string, string>;
+};
+
+/** `metafield(namespace:, key:)` over values kept by "namespace.key". */
+export function metafieldField(ownerGid: string, values: Record<string, string> | undefined) {
+  return ({ namespace, key }: { namespace?: string; key: string }) => {
+    const value = values?.[`${namespace ?? "$app"}.${key}`];
+    return value === undefined ? null : { id: `${ownerGid.replace(/\/\d+$/, "")}Metafield/${namespace}.${key}`, namespace, key, value, type: "single_line_text_field" };
+  };
+}
 
 export type Amount = { shop: bigint; presentment: bigint };
 export type TaxLine = { title: string; rate: string; amount: Amount; channelLiable?: boolean };
@@ -936,6 +954,7 @@ export function gqlCustomer(customer: SeedCustomer) {
     locale: customer.locale ?? "en",
     defaultEmailAddress: customer.email ? { emailAddress: customer.email } : null,
     taxExempt: customer.taxExempt ?? false,
+    metafield: metafieldField(`gid://shopify/Customer/${customer.id}`, customer.metafields),
   };
 }
 

@@ -4,13 +4,14 @@
 //
 // Control API (JSON over HTTP, documented in the README's testing section):
 //   POST /_control/shops                      {domain, accessToken, appUrl, apiSecret, currency?, name?}
-//   POST /_control/customers                  {shop, id?, email, firstName, lastName, phone?, locale?}
+//   POST /_control/customers                  {shop, id?, email, firstName, lastName, phone?, locale?, metafields?: {"namespace.key": value}}
 //   POST /_control/orders                     {shop, order: SeedOrder}            → {id, name, total}
 //                                             {shop, payload: <orders/* webhook body>, company?: {name, locationName, vatId?, externalId?}}
 //                                                                                 → {id, name, total} (amounts as given)
-//   POST /_control/companies                 {shop, id?, name, externalId?, locations: [{id?, name}],
+//   POST /_control/companies                 {shop, id?, name, externalId?, metafields?, locations: [{id?, name}],
 //                                             contacts?: [{customerId, roles?: [{locationId | location: <index>, role?}]}]}
 //                                                                                 → the company with its ids
+//   POST /_control/companies/:id           {shop, externalId?, metafields?: {"namespace.key": value}}  (as staff edit a company)
 //   POST /_control/companies/:id/roles       {shop, customerId, locationId, role?, revoke?}   (role: "Location admin" | "Ordering only")
 //   POST /_control/orders/:id/status          {shop, financialStatus?, fulfillmentStatus?, cancelled?}
 //   POST /_control/orders/:id/edits           {shop, edit: {add?: [SeedLine], remove?: [{index, quantity}]}} → the orders/edited payload
@@ -28,7 +29,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { parse as parseToml } from "smol-toml";
 import { FaultInjector, listenOnLoopback, readBody, sendJson, type FaultRule, type LoopbackServer } from "../faults";
-import { Companies, CompanyError } from "./companies";
+import { Companies, CompanyError, gqlCompany } from "./companies";
 import { queryCost } from "./cost";
 import { orderMatcher, sortedOrderPage } from "./order-search";
 import { orderFromPayload, parseOrderPayload, PayloadError } from "./order-payload";
@@ -483,6 +484,14 @@ export class ShopifyAdminSimulator {
           companyContactProfiles: shop.companies.profilesOf(customerId),
         };
       },
+      company: ({ id }: { id: string }) => {
+        const companyId = Number(/^gid:\/\/shopify\/Company\/(\d+)$/.exec(id)?.[1]);
+        try {
+          return gqlCompany(shop.companies.company(companyId));
+        } catch {
+          return null;
+        }
+      },
       companyLocation: ({ id }: { id: string }) => {
         const locationId = Number(/^gid:\/\/shopify\/CompanyLocation\/(\d+)$/.exec(id)?.[1]);
         const found = shop.companies.location(locationId);
@@ -551,6 +560,8 @@ export class ShopifyAdminSimulator {
       const made = this.addFulfillment(body.shop, Number(fulfillment[1]), body.fulfillment ?? { lines: [] });
       return sendJson(res, 201, { id: made.id, name: made.name, orderFulfillmentStatus: this.order(body.shop, Number(fulfillment[1])).fulfillmentStatus });
     }
+    const company = /^POST \/_control\/companies\/(\d+)$/.exec(route);
+    if (company) return sendJson(res, 200, this.shop(body.shop).companies.update(Number(company[1]), body));
     const roles = /^POST \/_control\/companies\/(\d+)\/roles$/.exec(route);
     if (roles) {
       const companies = this.shop(body.shop).companies;

@@ -318,3 +318,46 @@ export const WALLEY_ORDERS: DemoOrder[] = [
     before: { "orders/fulfilled": { fulfil: [{ index: 0, quantity: 2 }] } },
   },
 ];
+
+// The Intact iQ shop: a B2B wholesaler whose ERP is Intact. Nordic Bakeries Ltd (account NB1001 in Intact, the
+// company's external id in Shopify) orders through its Leeds depot; two buyers there share the company's
+// Invoices page, which also holds the invoices the bookkeeper issued in Intact directly.
+const leeds = { company: "Nordic Bakeries Ltd", address1: "12 Kirkgate", city: "Leeds", zip: "LS2 7DJ", country: "United Kingdom", countryCode: "GB" };
+export const INTACT_COMPANY = { id: 9101, name: "Nordic Bakeries Ltd", externalId: "NB1001", locationId: 9102, locationName: "Leeds depot" };
+
+export const INTACT_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> = [
+  { key: "hannah", email: "hannah.price@nordic-bakeries.example", firstName: "Hannah", lastName: "Price", locale: "en-GB" },
+  { key: "tom", email: "tom.reid@nordic-bakeries.example", firstName: "Tom", lastName: "Reid", locale: "en-GB" },
+];
+
+/** Orders pushed to Intact as sales orders (VAT excluded, as wholesale prices are). */
+export const INTACT_ORDERS: DemoOrder[] = [
+  {
+    label: "B2B order, pushed as a sales order, which Intact invoices",
+    customer: "hannah",
+    seed: {
+      taxesIncluded: false,
+      financialStatus: "pending",
+      company: { ...INTACT_COMPANY, contactId: 9103 },
+      billingAddress: { firstName: "Hannah", lastName: "Price", ...leeds },
+      lines: [
+        { sku: "FLOUR-25", title: "Stoneground flour 25 kg", quantity: 8, price: "18.40", taxRate: "0", taxTitle: "VAT" },
+        { sku: "TIN-LOAF", title: "Loaf tin, 2 lb", quantity: 12, price: "6.95", taxRate: "0.2", taxTitle: "VAT", discount: "8.34" },
+      ],
+      shipping: [{ title: "Pallet delivery", price: "35.00", taxRate: "0.2", taxTitle: "VAT" }],
+    },
+    topics: ["orders/create"],
+  },
+  {
+    label: "B2B reorder, pushed as a sales order (Shopify delivers it twice)",
+    customer: "tom",
+    seed: {
+      taxesIncluded: false,
+      financialStatus: "pending",
+      company: { ...INTACT_COMPANY, contactId: 9104 },
+      billingAddress: { firstName: "Tom", lastName: "Reid", ...leeds },
+      lines: [{ sku: "PROOF-BASKET", title: "Proofing basket, cane", quantity: 5, price: "14.50", taxRate: "0.2", taxTitle: "VAT" }],
+    },
+    topics: ["orders/create", "orders/create"],
+  },
+];

@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     "visma-port": { type: "string", default: "3300" },
     "invoicexpress-port": { type: "string", default: "3400" },
     "collector-port": { type: "string", default: "3500" },
+    "intact-port": { type: "string", default: "3600" },
     "smtp-port": { type: "string", default: "2525" },
   },
 });
@@ -40,6 +41,7 @@ const SHOP = "invoice-bridge-demo.myshopify.com";
 const VISMA_SHOP = "invoice-bridge-visma.myshopify.com";
 const IX_SHOP = "invoice-bridge-ix.myshopify.com";
 const WALLEY_SHOP = "invoice-bridge-walley.myshopify.com";
+const INTACT_SHOP = "invoice-bridge-intact.myshopify.com";
 /** A shop with the app just installed and nothing connected: the onboarding, then the historical import of its past orders. */
 const NEW_SHOP = "invoice-bridge-new.myshopify.com";
 const IX_ACCOUNT = "invoice-bridge-demo";
@@ -121,6 +123,21 @@ async function main() {
   // Where the onboarding finds Walley (sandbox only): the new shop can connect it with the same store.
   process.env.COLLECTOR_ENDPOINT = collector.endpoint;
 
+  step("Starting the Intact iQ SOAP simulator");
+  const { IntactSimulator } = await import("../test/simulators/intact/server");
+  const intact = new IntactSimulator({ port: Number(args["intact-port"]) });
+  const intactUrl = await intact.start();
+  intact.addUser("demo-intact", "demo-intact-password");
+  intact.addAccount({ code: "NB1001", name: "Nordic Bakeries Ltd" });
+  // What the bookkeeper invoiced in Intact itself before the shop went online: paid, overdue, open, and a credit.
+  const monthsAgo = (n: number) => new Date(Date.now() - n * 30 * 86_400_000).toISOString().slice(0, 10);
+  intact.addInvoice({ account: "NB1001", number: "INV-20871", invoiceDate: monthsAgo(3), dueDate: monthsAgo(2), currency: "GBP", net: "1240.00", tax: "248.00", outstanding: "0.00", status: "paid" });
+  intact.addInvoice({ account: "NB1001", number: "INV-20954", invoiceDate: monthsAgo(2), dueDate: monthsAgo(1), currency: "GBP", net: "386.50", tax: "77.30" });
+  intact.addInvoice({ account: "NB1001", number: "CN-00412", invoiceDate: monthsAgo(1), currency: "GBP", net: "40.00", tax: "8.00", outstanding: "0.00", isCreditNote: true });
+  intact.addInvoice({ account: "NB1001", number: "INV-21032", invoiceDate: monthsAgo(0.5), dueDate: monthsAgo(-0.5), currency: "GBP", net: "912.00", tax: "182.40", outstanding: "500.00" });
+  // Where the onboarding's help points (sandbox only): the new shop can connect Intact with the same user.
+  process.env.INTACT_ENDPOINT = intact.endpoint;
+
   step("Starting the SMTP sink (the e-mails the app sends to buyers land here)");
   const { SmtpSink, describeCaughtMessage } = await import("../test/simulators/smtp/server");
   const smtp = new SmtpSink();
@@ -137,7 +154,7 @@ async function main() {
   const { default: db } = await import("../app/db.server");
   const { SANDBOX_API_SECRET } = await import("../app/lib/env.server");
   const { seedEconomicShop } = await import("../test/helpers/economic-shop");
-  const { seedCollectorShop, seedInvoicExpressShop, seedVismaShop } = await import("../test/helpers/provider-shops");
+  const { seedCollectorShop, seedIntactShop, seedInvoicExpressShop, seedVismaShop } = await import("../test/helpers/provider-shops");
 
   /** Until the worker has no task of these shops left. */
   async function waitForWorker(domains: string[]) {
@@ -186,7 +203,7 @@ async function main() {
     return { answers, sent };
   }
 
-  const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS, WALLEY_CUSTOMERS, WALLEY_ORDERS } = await import("./demo-orders");
+  const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS, WALLEY_CUSTOMERS, WALLEY_ORDERS, INTACT_CUSTOMERS, INTACT_ORDERS } = await import("./demo-orders");
 
   /**
    * The customer-account side of the e-conomic shop: Mette, signed in, with her own orders; Karin, whom the
@@ -287,6 +304,13 @@ async function main() {
   await seedCollectorShop(db, { shopDomain: WALLEY_SHOP, endpoint: collector.endpoint, username: "demo-walley", password: "demo-walley-password", stores: [{ countryCode: "SE", buyers: "b2c", storeId: 701 }] });
   const walleySent = await sendOrders(WALLEY_SHOP, WALLEY_CUSTOMERS, WALLEY_ORDERS);
 
+  // --- Intact iQ ---
+  step(`Seeding the Intact iQ demo shop ${INTACT_SHOP}`);
+  await installOnShopify(INTACT_SHOP, { currency: "GBP", name: "Invoice Bridge Demo (Intact iQ)" });
+  // Accounts by the company's external id (NB1001); orders pushed as sales orders, which Intact invoices itself.
+  await seedIntactShop(db, { shopDomain: INTACT_SHOP, endpoint: intact.endpoint, username: "demo-intact", password: "demo-intact-password", settings: { salesOrders: true } });
+  const intactSent = await sendOrders(INTACT_SHOP, INTACT_CUSTOMERS, INTACT_ORDERS);
+
   // --- a new shop: nothing connected yet ---
   step(`Installing the app on ${NEW_SHOP}, with nothing connected (the onboarding starts there)`);
   await installOnShopify(NEW_SHOP, { currency: "EUR", name: "Invoice Bridge Demo (new shop)" });
@@ -295,7 +319,7 @@ async function main() {
   console.log(`  ${pastOrders} paid orders from the last 60 days wait in Shopify for the historical import`);
 
   step("Waiting for the worker");
-  const shops = [SHOP, VISMA_SHOP, IX_SHOP, WALLEY_SHOP];
+  const shops = [SHOP, VISMA_SHOP, IX_SHOP, WALLEY_SHOP, INTACT_SHOP];
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const pending = await db.job.count({ where: { shopDomain: { in: shops }, createdAt: { gte: startedAt }, status: { in: ["queued", "running"] } } });
@@ -320,6 +344,7 @@ async function main() {
   const vismaShop = await outcome(VISMA_SHOP, "Visma eAccounting");
   const ixShop = await outcome(IX_SHOP, "InvoicExpress");
   const walleyShop = await outcome(WALLEY_SHOP, "Walley");
+  const intactShop = await outcome(INTACT_SHOP, "Intact iQ");
 
   // --- customer accounts: a demo buyer, and a B2B colleague ---
   step("Customer accounts: Mette (a private buyer) and Karin (a colleague of Lars at Nordic Cafés ApS, Aarhus roastery)");
@@ -360,6 +385,25 @@ async function main() {
   const walleyDocuments = await db.document.findMany({ where: { shopDomain: WALLEY_SHOP } });
   const walleyPartOrder = walleyDocuments.find((d) => d.state === "created")?.orderId ?? "";
 
+  step("Intact iQ now holds (and invoices the pushed sales orders, as its own invoicing run would)");
+  for (const order of intact.salesOrders) {
+    const invoice = intact.invoiceSalesOrder(order.number);
+    console.log(`  sales order ${order.number} on account ${order.account}: GBP ${order.gross}, ref ${order.reference} → invoice ${invoice.number}`);
+  }
+  for (const invoice of intact.invoices) console.log(`  ${invoice.isCreditNote ? "credit note" : "invoice"} ${invoice.number} [${invoice.status}]: ${invoice.currency} ${invoice.net} + VAT ${invoice.tax}, outstanding ${invoice.outstanding}`);
+  const intactBuyers = await (async () => {
+    const { sandboxCustomerToken } = await import("../app/sandbox/admin-frame.server");
+    const customers = [...simulator.shop(INTACT_SHOP).customers.values()];
+    const seen = async (email: string) => {
+      const customer = customers.find((c) => c.email === email)!;
+      const token = await sandboxCustomerToken(INTACT_SHOP, String(customer.id));
+      const page = (await (await fetch(`${server.url}/api/account/invoices`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { total: number; documents: Array<{ number: string | null }> };
+      return { id: customer.id, total: page.total, numbers: page.documents.map((d) => d.number) };
+    };
+    return { hannah: await seen("hannah.price@nordic-bakeries.example"), tom: await seen("tom.reid@nordic-bakeries.example") };
+  })();
+  console.log(`  Hannah's Invoices page shows ${intactBuyers.hannah.total} of Nordic Bakeries' Intact invoices and credit notes; Tom's ${intactBuyers.tom.total}`);
+
   // e-conomic's booked documents: invoices, and credit notes (negative totals) for refunds.
   const economicInvoices = [...agreement.booked.values()].filter((b) => Number(b.grossAmount) >= 0).length;
   const economicCredits = agreement.booked.size - economicInvoices;
@@ -368,7 +412,7 @@ async function main() {
   step(`The SMTP sink caught ${smtp.messages.length} e-mail(s)`);
   for (const message of smtp.messages) console.log(`  ${describeCaughtMessage(message)}`);
 
-  const failures = [economicShop, vismaShop, ixShop, walleyShop].flatMap((shop) => shop.failed);
+  const failures = [economicShop, vismaShop, ixShop, walleyShop, intactShop].flatMap((shop) => shop.failed);
   if (failures.length > 0) {
     step("Failed");
     for (const entry of failures) console.log(`  ${entry.shopDomain} ${entry.orderName ?? ""}: ${entry.message}${entry.detail ? `\n    ${entry.detail}` : ""}`);
@@ -441,6 +485,17 @@ async function main() {
         deliveriesStored: walleyShop.deliveries,
         jobs: walleyShop.jobs,
       },
+      intact: {
+        shop: INTACT_SHOP,
+        orders: INTACT_ORDERS.length,
+        salesOrders: intact.salesOrders.length,
+        invoices: intact.invoices.length,
+        invoicesPage: { hannah: intactBuyers.hannah.total, tom: intactBuyers.tom.total },
+        failed: intactShop.failed.length,
+        webhooksSent: intactSent.sent,
+        deliveriesStored: intactShop.deliveries,
+        jobs: intactShop.jobs,
+      },
     },
   };
 
@@ -451,10 +506,11 @@ async function main() {
     await visma.close();
     await invoicexpress.close();
     await collector.close();
+    await intact.close();
     await smtp.close();
     await db.$disconnect();
     console.log(JSON.stringify(summary));
-    const { visma: v, invoicexpress: ix, economic: e, walley: w } = summary.providers;
+    const { visma: v, invoicexpress: ix, economic: e, walley: w, intact: iq } = summary.providers;
     const ok =
       summary.deliveriesStored === sent &&
       e.emailed === expectedEmails &&
@@ -474,6 +530,13 @@ async function main() {
       w.preliminary === 1 &&
       w.cancelled === 1 &&
       w.credits === 1 &&
+      // Intact: one sales order per order (the second delivered twice), and every invoice of the company's
+      // account (the 4 issued in Intact, the 2 made from the sales orders) on both buyers' Invoices pages
+      iq.deliveriesStored === intactSent.sent &&
+      !iq.jobs.failed &&
+      iq.salesOrders === iq.orders &&
+      iq.invoicesPage.hannah === iq.invoices &&
+      iq.invoicesPage.tom === iq.invoices &&
       // Mette's own invoices, and Karin's company location's, the one issued in e-conomic included
       account.mette.total > 0 &&
       account.karin.total > account.karin.issuedInEconomic &&
@@ -485,7 +548,8 @@ async function main() {
   console.log(`  Admin:          ${server.url}/sandbox/admin?shop=${SHOP}  (a stand-in for the Shopify admin: open it in a browser)`);
   console.log(`  Set-up:         ${server.url}/sandbox/admin?shop=${NEW_SHOP}  (a new shop: connect e-conomic with "Approve in e-conomic" or the token demo-agreement,`);
   console.log(`                  or InvoicExpress with account ${IX_ACCOUNT} and API key ${IX_API_KEY},`);
-  console.log(`                  or Walley with username demo-walley, password demo-walley-password and store 701 (Sweden, private persons);`);
+  console.log(`                  or Walley with username demo-walley, password demo-walley-password and store 701 (Sweden, private persons),`);
+  console.log(`                  or Intact iQ at ${intact.endpoint}?wsdl with user demo-intact, password demo-intact-password;`);
   console.log(`                  then import its past orders)`);
   const documented = new Set((await db.document.findMany({ where: { shopDomain: SHOP }, select: { orderId: true } })).map((d) => d.orderId));
   const uninvoiced = [...simulator.shop(SHOP).orders.values()].find((o) => !documented.has(String(o.id)) && !o.cancelledAt);
@@ -503,6 +567,8 @@ async function main() {
   console.log(`  InvoicExpress:  ${invoicexpressUrl}/_control/state?account=${IX_ACCOUNT}`);
   console.log(`  Walley:         ${collectorUrl}/_control/state  (SOAP service ${collector.endpoint}; order page of a part-activated order:`);
   console.log(`                  ${server.url}/sandbox/admin/orders/${walleyPartOrder}?shop=${WALLEY_SHOP})`);
+  console.log(`  Intact iQ:      ${intactUrl}/_control/state  (SOAP service ${intact.endpoint}; Nordic Bakeries' Invoices page, as Hannah:`);
+  console.log(`                  ${server.url}/sandbox/account/invoices?shop=${INTACT_SHOP}&customer=${intactBuyers.hannah.id}&lang=en)`);
   console.log(`  SMTP sink:      ${smtpUrl} (the e-mails it caught are listed above)`);
   console.log(`  Send another webhook: curl -X POST ${simulatorUrl}/_control/webhooks -H 'content-type: application/json' \\`);
   console.log(`      -d '{"shop":"${SHOP}","topic":"orders/paid","orderId":${firstOrder.id}}'`);
@@ -514,6 +580,7 @@ async function main() {
     await visma.close();
     await invoicexpress.close();
     await collector.close();
+    await intact.close();
     await smtp.close();
     process.exit(0);
   };

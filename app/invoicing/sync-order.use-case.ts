@@ -154,7 +154,11 @@ export async function syncOrder(
   if (waitsForFulfilment) reasons.push(`It becomes an invoice in ${connection?.name} when the order is fulfilled.`);
   // Intact's sales orders: the system invoices them itself, so the app never books one.
   const invoicedThere = provider?.finalizeOn === "system";
-  if (invoicedThere) reasons.push(`${connection?.name} makes the invoice from it; the buyer then finds it on their Invoices page.`);
+  if (invoicedThere) {
+    // Draft or booked is not the app's to decide there: only a total that cannot match is worth saying.
+    if (plan.check.outcome !== "mismatch") reasons.length = 0;
+    reasons.push(`${connection?.name} makes the invoice from it; the buyer then finds it on their Invoices page.`);
+  }
   if (connection) {
     const outcome = await issueDocument(
         {
@@ -193,7 +197,7 @@ export async function syncOrder(
     const partShipped = waitsForFulfilment && order.fulfillmentStatus === "partial" && document.state === "draft" && lifecycle.partActivate && connection.provider.partActivateDocument;
     const total = document.totalMinor === null ? money(plan.totals.gross) : money(document.totalMinor);
     const message = outcome.alreadyDone
-      ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
+      ? `Order ${order.name} already has ${document.state === "booked" ? `invoice ${document.number}` : invoicedThere ? `sales order ${document.number}` : "an invoice draft"} in ${connection.name}; nothing new was made.`
       : document.state === "booked"
         ? `Invoice ${document.number} booked in ${connection.name} for order ${order.name} (total ${total}).${outcome.emailedTo ? ` ${connection.name} e-mailed it to ${outcome.emailedTo}.` : ""}`
         : `${invoicedThere ? `Sales order ${document.number}` : document.providerRef.startsWith("order:") ? "Order" : lifecycle.partActivate ? `Preliminary invoice ${document.number}` : "Invoice draft"} made in ${connection.name} for order ${order.name} (total ${total}). ${reasons.join(" ")}`;

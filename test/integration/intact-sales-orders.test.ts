@@ -113,7 +113,7 @@ describeWithDb("Intact iQ sales orders, end to end through webhooks", () => {
     const document = await db.document.findFirstOrThrow();
     expect(document).toMatchObject({ state: "created", number: pushed.number, providerRef: `order:${pushed.number}`, providerType: "intact", totalMinor: BigInt(cents(pushed.gross)) });
     expect(await messages(o.id)).toContain(
-      `Sales order ${pushed.number} made in Intact iQ for order ${o.name} (total ${pushed.gross} DKK). A booked invoice: the order meets your criteria. Intact iQ makes the invoice from it; the buyer then finds it on their Invoices page.`,
+      `Sales order ${pushed.number} made in Intact iQ for order ${o.name} (total ${pushed.gross} DKK). Intact iQ makes the invoice from it; the buyer then finds it on their Invoices page.`,
     );
     // Intact invoices it in its own time; the buyer sees that invoice on their Invoices page.
     const invoice = intact.invoiceSalesOrder(pushed.number, "2026-12-07");
@@ -136,6 +136,7 @@ describeWithDb("Intact iQ sales orders, end to end through webhooks", () => {
     const db = await testDb();
     expect(await db.document.findFirstOrThrow()).toMatchObject({ state: "created", number: intact.salesOrders[0].number });
     expect(await db.syncLogEntry.count({ where: { status: "failed" } })).toBe(0);
+    expect(await messages(o.id)).toContain(`Order ${o.name} already has sales order ${intact.salesOrders[0].number} in Intact iQ; nothing new was made.`);
   });
 
   it("no account code for the company: nothing is pushed, the log says what to set where; once set in Shopify, Retry pushes it", async () => {

@@ -1,4 +1,4 @@
-// npm run bench:pipeline [-- --provider economic|visma|invoicexpress|collector|visma-burst|all --orders 300 --burst 1000 --concurrency 4]
+// npm run bench:pipeline [-- --provider economic|visma|invoicexpress|collector|intact|visma-burst|all --orders 300 --burst 1000 --concurrency 4]
 // N orders through the whole pipeline (webhook intake → embedded worker → rules → plan → provider) against the
 // simulators, each provider on its own fresh SQLite file, simulator and shop: invoices per second for one
 // worker, and provider calls per invoice as the provider's simulator counted them (every request but its
@@ -12,6 +12,9 @@
 // once and shows, per endpoint, the most requests in any 60 s, and that Visma answered no 429.
 // Walley (collector) gets orders that are already fulfilled, so that one event adds the invoice and activates
 // it; its calls are the SOAP calls (the PDF download is not counted).
+// Intact iQ (intact) takes each order as a sales order on the buyer's account (the account table maps the
+// bench's buyers), which Intact invoices itself: a "booked" document is a sales order there, and its calls are
+// the SOAP calls and the WSDL reads (the client keeps a WSDL for ten minutes).
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -19,7 +22,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { VISMA_CLIENT, vismaAccount } from "../test/helpers/visma-account";
 
-const PROVIDERS = ["economic", "visma", "invoicexpress", "collector", "visma-burst"] as const;
+const PROVIDERS = ["economic", "visma", "invoicexpress", "collector", "intact", "visma-burst"] as const;
 type ProviderArg = (typeof PROVIDERS)[number];
 const { values: args } = parseArgs({
   options: {
@@ -76,6 +79,7 @@ const { EconomicSimulator } = await import("../test/simulators/economic/server")
 const { VismaSimulator } = await import("../test/simulators/visma/server");
 const { InvoicExpressSimulator } = await import("../test/simulators/invoicexpress/server");
 const { CollectorSimulator } = await import("../test/simulators/collector/server");
+const { IntactSimulator } = await import("../test/simulators/intact/server");
 const { receiveWebhook, intakeResponse } = await import("../app/webhooks/intake.server");
 const { authenticateWebhook } = await import("../app/shopify.server");
 const { EmbeddedWorker } = await import("../app/jobs/embedded-worker.server");
@@ -84,7 +88,7 @@ const { httpAdminClient } = await import("../app/shopify/admin-client.server");
 const { SANDBOX_API_SECRET } = await import("../app/lib/env.server");
 const { logger } = await import("../app/lib/logger.server");
 const { seedEconomicShop } = await import("../test/helpers/economic-shop");
-const { seedVismaShop, seedInvoicExpressShop, seedCollectorShop } = await import("../test/helpers/provider-shops");
+const { seedVismaShop, seedInvoicExpressShop, seedCollectorShop, seedIntactShop } = await import("../test/helpers/provider-shops");
 
 /** One provider's simulator with a shop connected to it, and what the bench reads from the simulator. */
 type Target = {
@@ -99,6 +103,8 @@ type Target = {
   callTimes?: () => Map<string, number[]>;
   /** Orders arrive fulfilled (Walley activates on fulfilment). */
   fulfilled?: boolean;
+  /** The state of a document the app is done with (Intact's sales orders stay "created": Intact invoices them). */
+  doneState?: string;
   close: () => Promise<void>;
 };
 
@@ -202,6 +208,35 @@ async function collectorTarget(db: Db, shopDomain: string): Promise<Target> {
   };
 }
 
+async function intactTarget(db: Db, shopDomain: string): Promise<Target> {
+  const sim = new IntactSimulator();
+  await sim.start();
+  sim.addUser("bench", "bench-password");
+  const table = Array.from({ length: 20 }, (_, i) => ({ shopify: `buyer${i}@example.gb`, account: `BENCH${String(i).padStart(2, "0")}` }));
+  for (const row of table) sim.addAccount({ code: row.account, name: `Buyer ${row.account}` });
+  let calls = 0;
+  const times = new Map<string, number[]>();
+  const take = sim.faults.take.bind(sim.faults);
+  sim.faults.take = (operation) => {
+    calls += 1;
+    let at = times.get(operation);
+    if (!at) times.set(operation, (at = []));
+    at.push(Date.now());
+    return take(operation);
+  };
+  await seedIntactShop(db, { shopDomain, endpoint: sim.endpoint, username: "bench", password: "bench-password", settings: { salesOrders: true, accounts: { from: "table", table } } });
+  return {
+    currency: "GBP",
+    country: "GB",
+    rates: ["0.2", "0.05", "0"],
+    booked: () => sim.salesOrders.length,
+    calls: () => calls + sim.wsdlReads,
+    callTimes: () => new Map([...times, ["GET ?wsdl", Array.from({ length: sim.wsdlReads }, () => Date.now())]]),
+    doneState: "created",
+    close: () => sim.close(),
+  };
+}
+
 type BatchResult = {
   batch: string;
   orders: number;
@@ -218,12 +253,13 @@ type BatchResult = {
 
 type RunResult = { label: string; orders: number; wallSeconds: number; batches: BatchResult[]; rejected429?: number };
 
-async function run(label: string, provider: "economic" | "visma" | "invoicexpress" | "collector", orderCount: number, batches: string[]): Promise<RunResult> {
+async function run(label: string, provider: "economic" | "visma" | "invoicexpress" | "collector" | "intact", orderCount: number, batches: string[]): Promise<RunResult> {
   const file = path.join(dir, `${label.replace(/\W+/g, "-")}.sqlite`);
   fs.copyFileSync(template, file);
   const db = createDb(`file:${file}`);
   const SHOP = `bench-${provider}.myshopify.com`;
-  const target = await { economic: economicTarget, visma: vismaTarget, invoicexpress: invoicExpressTarget, collector: collectorTarget }[provider](db, SHOP);
+  const target = await { economic: economicTarget, visma: vismaTarget, invoicexpress: invoicExpressTarget, collector: collectorTarget, intact: intactTarget }[provider](db, SHOP);
+  const notDone = { state: { not: target.doneState ?? "finalized" } };
   const shopify = new ShopifyAdminSimulator();
   await shopify.start();
   const shop = shopify.addShop({ domain: SHOP, accessToken: "shpat_bench", appUrl: "http://127.0.0.1:9", apiSecret: SANDBOX_API_SECRET, currency: target.currency });
@@ -270,7 +306,7 @@ async function run(label: string, provider: "economic" | "visma" | "invoicexpres
     const bookedBefore = target.booked();
     const callsBefore = target.calls();
     const failedBefore = await db.job.count({ where: { status: "failed" } });
-    const draftsBefore = await db.document.count({ where: { state: { not: "finalized" } } });
+    const draftsBefore = await db.document.count({ where: notDone });
     const adminClientFor = async () => httpAdminClient({ endpoint: shopify.url, shop: SHOP, accessToken: "shpat_bench", apiVersion: "2026-10" });
     const worker = new EmbeddedWorker({ db, logger, handlers: createHandlers({ db, logger, dataDir: dir, adminClientFor }), concurrency: CONCURRENCY, pollMs: 5 });
     const started = performance.now();
@@ -281,7 +317,7 @@ async function run(label: string, provider: "economic" | "visma" | "invoicexpres
       batch: name,
       orders: orderCount,
       booked: invoices,
-      drafts: (await db.document.count({ where: { state: { not: "finalized" } } })) - draftsBefore,
+      drafts: (await db.document.count({ where: notDone })) - draftsBefore,
       failedJobs: (await db.job.count({ where: { status: "failed" } })) - failedBefore,
       retryingJobs: await db.job.count({ where: { status: "queued" } }),
       seconds: Number(seconds.toFixed(2)),
@@ -323,7 +359,7 @@ async function run(label: string, provider: "economic" | "visma" | "invoicexpres
   }
 
   // Orders that became drafts rather than invoices are not failures, but the reason belongs in the report.
-  const drafts = await db.document.findMany({ where: { state: { not: "finalized" } }, select: { orderId: true, orderName: true } });
+  const drafts = await db.document.findMany({ where: notDone, select: { orderId: true, orderName: true } });
   if (drafts.length) {
     const reasons = new Map<string, string[]>();
     for (const d of drafts) {

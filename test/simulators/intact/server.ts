@@ -69,6 +69,8 @@ export class IntactSimulator {
   readonly accounts = new Map<string, { code: string; name: string }>();
   readonly invoices: IntactInvoice[] = [];
   readonly salesOrders: IntactSalesOrder[] = [];
+  /** How often the WSDL was read (the client keeps what it read for a while). */
+  wsdlReads = 0;
   /** How often each invoice's PDF was fetched, by invoice number. */
   readonly pdfFetches = new Map<string, number>();
   private nextOrder = 70_001;
@@ -119,6 +121,7 @@ export class IntactSimulator {
       port: this.options.port,
       route: async (req, res, url) => {
         if (url.pathname.startsWith("/_control/")) return this.control(req, res, url).then(() => true);
+        if (req.method === "GET" && url.searchParams.has("wsdl")) this.wsdlReads += 1;
         return false;
       },
     });

@@ -15,11 +15,14 @@ import { planOptionsFor, readShopSettings } from "../invoicing/settings";
 import { fetchOrder, fetchPaymentTerms, type SyncOrderDeps } from "../invoicing/sync-order.use-case";
 import type { DocumentKind, ProviderType } from "../providers/provider";
 import { NAMES } from "../providers/registry";
+import { orderAccountSubject } from "../shopify/account-subject.server";
 
 export type OrderInvoiceDeps = Pick<SyncOrderDeps, "db" | "adminClientFor" | "providerFor"> & { now?: () => Date };
 
 /** The kinds staff may choose on the order page: the ones the accounting system makes that are invoices. */
 export function staffKinds(kinds: DocumentKind[] | undefined): Array<"draft" | "invoice"> {
+  // A system that invoices what it is sent (Intact's sales orders): "Generate invoice" sends it the order.
+  if (kinds?.length === 1 && kinds[0] === "order") return ["invoice"];
   return (kinds ?? ["draft", "invoice"]).filter((k): k is "draft" | "invoice" => k === "draft" || k === "invoice");
 }
 
@@ -105,7 +108,11 @@ export async function previewOrderInvoice(deps: OrderInvoiceDeps, input: { shopD
         where: { shopDomain: input.shopDomain, providerType: connection.type, matchKey: { in: [order.email ? `email:${order.email.toLowerCase()}` : "", order.customer ? `shopify:${order.customer.id}` : ""] } },
       })
     : null;
+  // Accounts named by the shop's data (Intact): the account the mapping gives, or what to set.
+  const accounts = connection?.provider.accounts;
+  const mapped = accounts ? accounts.accountFor(await orderAccountSubject(admin, order, accounts.metafield)) : null;
   const reasons = [...decision.reasons];
+  if (mapped && "missing" in mapped) reasons.push(mapped.missing);
   if (plan.check.outcome === "mismatch") reasons.push(plan.check.message);
   if (!connection) reasons.push("No accounting system is connected, so nothing can be made yet.");
   return {
@@ -117,7 +124,7 @@ export async function previewOrderInvoice(deps: OrderInvoiceDeps, input: { shopD
     customer: {
       name: order.company?.name || [order.customer?.firstName, order.customer?.lastName].filter(Boolean).join(" ") || order.email || "Guest",
       email: order.email,
-      match: link ? `matched before (${link.externalId})` : order.email ? "matched by e-mail, or created" : "no e-mail: the guest policy applies",
+      match: mapped ? ("account" in mapped ? `account ${mapped.account} (by the account-code mapping)` : "no account: see the reasons") : link ? `matched before (${link.externalId})` : order.email ? "matched by e-mail, or created" : "no e-mail: the guest policy applies",
     },
     lines: plan.lines.map((l) => ({
       kind: l.kind,

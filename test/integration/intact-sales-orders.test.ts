@@ -30,6 +30,8 @@ const { httpAdminClient } = await import("../../app/shopify/admin-client.server"
 const { logger } = await import("../../app/lib/logger.server");
 const invoicesRoute = await import("../../app/routes/api.account.invoices");
 const { forgetAccess } = await import("../../app/account/access.server");
+const { previewOrderInvoice, requestGenerateInvoice } = await import("../../app/admin/order-invoice.server");
+const { providerForShop } = await import("../../app/providers/connections.server");
 
 async function work() {
   const db = await testDb();
@@ -156,6 +158,24 @@ describeWithDb("Intact iQ sales orders, end to end through webhooks", () => {
     expect(await retryJob(db, { shopDomain: SHOP, jobId: job.id })).toBe("queued");
     await work();
     expect(intact.salesOrders.map((s) => s.account)).toEqual(["NORDIC01"]);
+  });
+
+  it("the order page: staff preview names the Intact account (or what to set), and Generate invoice pushes the sales order", async () => {
+    const db = await testDb();
+    const deps = { db, providerFor: providerForShop(db), adminClientFor: async () => httpAdminClient({ endpoint: shopify.url, shop: SHOP, accessToken: "shpat_intact", apiVersion: "2026-10", timeoutMs: 2000 }) };
+    const o = order();
+    const preview = await previewOrderInvoice(deps, { shopDomain: SHOP, orderId: String(o.id) });
+    expect(preview).toMatchObject({ kinds: ["invoice"], customer: { match: "account NORDIC01 (by the account-code mapping)" }, dueDate: { settable: false } });
+    shopify.shop(SHOP).companies.update(companyId, { externalId: null });
+    const missing = await previewOrderInvoice(deps, { shopDomain: SHOP, orderId: String(o.id) });
+    expect(missing.customer.match).toBe("no account: see the reasons");
+    expect(missing.reasons).toContain(
+      "No Intact account is set for company Nordic Cafés ApS: its external ID in Shopify is empty. Set it to the company's Intact account code (Customers → Companies → Nordic Cafés ApS → Edit), or add it to the account table under Settings → Connection.",
+    );
+    shopify.shop(SHOP).companies.update(companyId, { externalId: "NORDIC01" });
+    await requestGenerateInvoice(db, { shopDomain: SHOP, orderId: String(o.id), kind: "invoice", invoiceDate: "2026-12-07", requestId: "click-00000001" });
+    await work();
+    expect(intact.salesOrders.map((s) => [s.account, s.orderDate])).toEqual([["NORDIC01", "2026-12-07"]]);
   });
 
   it("sales orders turned off: nothing is pushed, and the log says where to turn them on", async () => {

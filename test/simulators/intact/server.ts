@@ -58,6 +58,8 @@ class IntactFault extends Error {
   }
 }
 
+/** soap reads an xs:date as a Date; Intact keeps the day. */
+const day = (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
 /** Intact keeps amounts in the currency's own minor unit (JPY: whole yen), as ISO 4217 has it. */
 const digits = (currency: string) => new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 const minor = (amount: string | number, currency: string) => Math.round(Number(amount) * 10 ** digits(currency));
@@ -195,7 +197,7 @@ export class IntactSimulator {
         const currency = String(args.Currency);
         for (const l of lines) netByRate.set(Number(l.TaxRate), (netByRate.get(Number(l.TaxRate)) ?? 0) + Math.round(minor(String(l.UnitPrice), currency) * Number(l.Quantity)));
         const gross = [...netByRate].reduce((sum, [rate, net]) => sum + net + Math.sign(net) * Math.round((Math.abs(net) * rate) / 100), 0);
-        const order: IntactSalesOrder = { number: `SO${this.nextOrder++}`, account: code, reference: String(args.Reference), currency, orderDate: String(args.OrderDate), lines, gross: money(gross, currency) };
+        const order: IntactSalesOrder = { number: `SO${this.nextOrder++}`, account: code, reference: String(args.Reference), currency, orderDate: day(args.OrderDate), lines, gross: money(gross, currency) };
         this.salesOrders.push(order);
         return { GrossTotal: order.gross, SalesOrderNumber: order.number };
       }),

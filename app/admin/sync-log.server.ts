@@ -1,6 +1,9 @@
 // The sync log as the merchant reads it: filtered by status, failures that need action first, newest
 // first otherwise, in pages; each entry's detail with secrets and personal data redacted; and Retry, one
 // or many at once, for failed tasks of this shop only.
+import { randomUUID } from "node:crypto";
+import { env } from "../lib/env.server";
+import { describeSweep, requestSweep, type SweepSummary } from "../reconcile/reconcile.server";
 import type { Db } from "../db.server";
 import { retryJob } from "../jobs/retry.server";
 
@@ -86,7 +89,28 @@ export async function loadSyncLog(db: Db, shopDomain: string, options: { status?
     hasNext: page * PAGE_SIZE < total,
     needsAction: pinned.length,
     entries: [...needsAction.map(entry), ...rows.map(entry)],
+    sweep: await sweepState(db, shopDomain),
   };
+}
+
+/** The reconciliation sweep as the page shows it: how often it runs, the last one's outcome, whether one is under way. */
+async function sweepState(db: Db, shopDomain: string) {
+  const [shop, running] = await Promise.all([
+    db.shop.findUnique({ where: { shopDomain }, select: { lastSweepAt: true, lastSweep: true } }),
+    db.job.count({ where: { shopDomain, type: "reconcile.sweep", status: { in: ["queued", "running"] } } }),
+  ]);
+  let last: string | null = null;
+  try {
+    last = shop?.lastSweep ? describeSweep(JSON.parse(shop.lastSweep) as SweepSummary) : null;
+  } catch {
+    last = null;
+  }
+  return { everyMinutes: env().RECONCILE_EVERY_MINUTES, lastAt: shop?.lastSweepAt?.toISOString() ?? null, last, running: running > 0 };
+}
+
+/** "Check now": a sweep for missed orders at once (one per click). */
+export function sweepNow(db: Db, shopDomain: string) {
+  return requestSweep(db, { shopDomain, requestId: randomUUID() });
 }
 
 /** Retry of one or many failed tasks; another shop's task, or one not failed, is left alone. */

@@ -17,6 +17,7 @@ import { PdfMissingError } from "../mail/document-pdf";
 import { sendDocumentEmail, type SendReason } from "../mail/send-document-email.use-case";
 import { providerForShop } from "../providers/connections.server";
 import { importOrder, listImportPage } from "../import/import-jobs.server";
+import { sweepShop } from "../reconcile/reconcile.server";
 import type { JobContext, JobHandler, JobSpec } from "./queue";
 import { enqueueJob } from "./enqueue.server";
 import { topicLabel, type JobType } from "./topics";
@@ -29,6 +30,8 @@ export type HandlerDeps = {
   dataDir: string;
   adminClientFor: (shop: string) => Promise<ShopifyAdminClient>;
   providerFor?: SyncOrderDeps["providerFor"];
+  /** The clock the reconciliation sweep reads (tests move it on). */
+  now?: () => Date;
 };
 
 export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
@@ -183,6 +186,14 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
       extendDueDate({ shopDomain: job.shopDomain, documentId: String(job.payload.documentId), dueDate: String(job.payload.dueDate), jobId: job.id }, syncDeps),
     "document.part-activate": ({ job }) => partActivate({ shopDomain: job.shopDomain, documentId: String(job.payload.documentId), jobId: job.id }, syncDeps),
     "document.send": ({ job }) => sendFromProvider({ shopDomain: job.shopDomain, documentId: String(job.payload.documentId), jobId: job.id }, syncDeps),
+
+    // The reconciliation sweep (app/reconcile/): the orders whose webhooks never arrived, and each one's sync.
+    "reconcile.sweep": async (context) => {
+      await sweepShop(context, { db, adminClientFor: deps.adminClientFor, now: deps.now });
+    },
+    "order.reconcile": async ({ job }) => {
+      await syncOrder({ shopDomain: job.shopDomain, orderId: String(job.payload.orderId), topic: "RECONCILE", payload: {}, jobId: job.id, deliveryId: null }, syncDeps);
+    },
 
     "compliance.shop-redact": async ({ job }) => {
       const counts = await redactShop(db, job.shopDomain, deps.dataDir);

@@ -20,6 +20,10 @@ export const JOB_TYPES = [
   // The historical import (app/import/): one job lists a page of orders, one job per order syncs it.
   "import.page",
   "import.order",
+  // The reconciliation sweep (app/reconcile/): one job per shop lists the orders changed since the last sweep,
+  // one job per order whose change never reached the app syncs it.
+  "reconcile.sweep",
+  "order.reconcile",
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 

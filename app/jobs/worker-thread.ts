@@ -4,10 +4,15 @@
 import { parentPort } from "node:worker_threads";
 import db, { configureWorkerConnection } from "../db.server";
 import { createWorker } from "./worker.server";
+import { env } from "../lib/env.server";
+import { logger } from "../lib/logger.server";
+import { startSweepSchedule } from "../reconcile/reconcile.server";
 
 await configureWorkerConnection(db);
 const worker = createWorker();
 worker.start();
+// Every RECONCILE_EVERY_MINUTES, a sweep per shop for orders whose webhooks never arrived.
+startSweepSchedule({ db, logger, everyMinutes: env().RECONCILE_EVERY_MINUTES });
 
 parentPort?.on("message", (message: unknown) => {
   if (message === "stop") {

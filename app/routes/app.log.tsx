@@ -5,7 +5,7 @@ import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Page, Pagination, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import db from "../db.server";
-import { loadSyncLog, retryTasks } from "../admin/sync-log.server";
+import { loadSyncLog, retryTasks, sweepNow } from "../admin/sync-log.server";
 import { LOG_STATUSES } from "../admin/log-statuses";
 import { authenticate } from "../shopify.server";
 
@@ -18,16 +18,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
+  if (form.get("intent") === "sweep") {
+    await sweepNow(db, session.shop);
+    return { swept: true as const };
+  }
   const jobIds = form.getAll("jobId").map(String).filter(Boolean);
-  return retryTasks(db, session.shop, jobIds);
+  return { swept: false as const, ...(await retryTasks(db, session.shop, jobIds)) };
 };
 
 const TONE = { done: "success", failed: "critical", retrying: "warning", skipped: "attention", queued: "info", info: "info" } as const;
 
 export default function SyncLog() {
-  const { entries, status, page, hasNext, needsAction } = useLoaderData<typeof loader>();
+  const { entries, status, page, hasNext, needsAction, sweep } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const retry = useFetcher<typeof action>();
+  const check = useFetcher<typeof action>();
   const [open, setOpen] = useState<string | null>(null);
   const retryable = entries.filter((e) => e.retryJobId);
   const go = (change: Record<string, string | null>) => {
@@ -41,11 +46,40 @@ export default function SyncLog() {
   return (
     <Page title="Sync log">
       <BlockStack gap="400">
-        {retry.data ? (
+        {retry.data && !retry.data.swept ? (
           <Banner tone="success" title={`${retry.data.queued} task(s) queued again`}>
             <p>They run again shortly; their outcome appears here.</p>
           </Banner>
         ) : null}
+        <Card>
+          <BlockStack gap="200">
+            <InlineStack align="space-between" blockAlign="center" gap="300">
+              <Text as="h2" variant="headingSm">
+                Missed orders
+              </Text>
+              <check.Form method="post">
+                <input type="hidden" name="intent" value="sweep" />
+                <Button submit loading={check.state !== "idle"} disabled={sweep.running}>
+                  Check now
+                </Button>
+              </check.Form>
+            </InlineStack>
+            <Text as="p" tone="subdued">
+              {sweep.everyMinutes > 0
+                ? `Every ${sweep.everyMinutes} minutes the app asks Shopify for the orders changed since its last check, and processes any whose notification never arrived.`
+                : "The regular check is turned off on this server; check by hand here."}
+            </Text>
+            {sweep.running || check.data?.swept ? (
+              <Text as="p">Checking for missed orders; the result appears here and in the log shortly.</Text>
+            ) : sweep.lastAt ? (
+              <Text as="p">
+                Last check {new Date(sweep.lastAt).toLocaleString("en-GB")}: {sweep.last}
+              </Text>
+            ) : (
+              <Text as="p">No check has run yet.</Text>
+            )}
+          </BlockStack>
+        </Card>
         <Card>
           <InlineStack align="space-between" blockAlign="end" gap="300">
             <Select

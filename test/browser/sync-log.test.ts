@@ -21,10 +21,10 @@ let browser: Browser;
 let shopify: ShopifyAdminSimulator;
 let economic: EconomicSimulator;
 
-async function work() {
+async function work(now?: () => Date) {
   const db = await testDb();
   const adminClientFor = async () => httpAdminClient({ endpoint: shopify.url, shop: SHOP, accessToken: "shpat_log", apiVersion: "2026-10", timeoutMs: 2000 });
-  await new EmbeddedWorker({ db, logger, handlers: createHandlers({ db, logger, dataDir: process.env.DATA_DIR!, adminClientFor }), pollMs: 10 }).drain();
+  await new EmbeddedWorker({ db, logger, handlers: createHandlers({ db, logger, dataDir: process.env.DATA_DIR!, adminClientFor, now }), pollMs: 10 }).drain();
 }
 
 describeWithBrowser("sync log (browser)", () => {
@@ -74,5 +74,25 @@ describeWithBrowser("sync log (browser)", () => {
     await expect.poll(() => frame.locator("body").innerText()).toContain(`Invoice 10001 booked in e-conomic for order ${order.name} (total 200.00 DKK).`);
     expect(await frame.getByRole("button", { name: /^Retry/ }).count()).toBe(0);
     await screenshot(page, "sync-log-booked");
+  }, 90_000);
+
+  it("Check now finds an order whose webhook never arrived, and it is invoiced", async () => {
+    const db = await testDb();
+    await db.shop.update({ where: { shopDomain: SHOP }, data: { installedAt: new Date(Date.now() - 3_600_000) } });
+    // Paid in Shopify; its notification never reached the app.
+    const lost = shopify.addOrder(SHOP, { email: "mette@example.dk", taxesIncluded: true, lines: [{ sku: "ABC-1", title: "Thing", quantity: 1, price: "100.00", taxRate: "0.25" }] });
+    const page = await merchantPage(browser);
+    let frame = await openAdmin(page, app.url, SHOP, "/app/log");
+    await frame.getByText("No check has run yet.").waitFor();
+    await frame.getByRole("button", { name: "Check now" }).click();
+    await frame.getByText("Checking for missed orders; the result appears here and in the log shortly.").waitFor();
+    // Two minutes later (the sweep leaves out the last minute, whose webhooks may still be on their way)
+    await work(() => new Date(Date.now() + 2 * 60_000));
+    expect([...economic.agreements.get("g")!.booked.values()]).toHaveLength(2);
+    frame = await openAdmin(page, app.url, SHOP, "/app/log");
+    await expect.poll(() => frame.locator("body").innerText()).toContain(`never reached the app through Shopify's notifications (${lost.name}). They are being processed now.`);
+    await expect.poll(() => frame.locator("body").innerText()).toContain(`for order ${lost.name} (total 100.00 DKK).`);
+    await screenshot(page, "sync-log-sweep");
+    expect(await seriousAccessibilityViolations(frame)).toEqual([]);
   }, 90_000);
 });

@@ -10,6 +10,8 @@ import { VISMA_CLIENT } from "../helpers/visma-account";
 process.env.NODE_ENV = "test";
 process.env.IB_SANDBOX = "1";
 process.env.WORKER = "off";
+// Sweeps are started by the tests that test them, not by a worker's timer.
+process.env.RECONCILE_EVERY_MINUTES = "0";
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
 delete process.env.SHOPIFY_API_KEY;
 delete process.env.SHOPIFY_API_SECRET;

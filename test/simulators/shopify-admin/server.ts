@@ -18,6 +18,7 @@
 //   POST /_control/orders/:id/fulfillments    {shop, fulfillment: {lines: [{index, quantity}]}} → {id, name, orderFulfillmentStatus}
 //   POST /_control/orders/:id/refunds         {shop, refund: {lines?: [{index, quantity}], shipping?, amount?, transactionStatus?}} → the refunds/create payload
 //   POST /_control/webhooks                   {shop, topic, orderId?, customerId?, payload?, eventId?, times?, concurrent?}
+//   POST /_control/webhook-loss               {shop, every?}   every every-th webhook is lost on the way (status 0); none without `every`
 //   POST /_control/faults                     {kind: status|timeout|slow|lost-response|garbage, match?, times?, ...}
 //   POST /_control/throttle                   {shop, maximumAvailable?, currentlyAvailable?, restoreRate?}
 //   GET  /_control/state?shop=…               what the simulator holds (orders, metafields, requests)
@@ -90,6 +91,8 @@ type SimShop = {
   bucket: Bucket;
   requests: Array<{ operationName: string | null; cost: number; throttled: boolean }>;
   webhooksSent: Array<{ topic: string; eventId: string; webhookId: string; status: number }>;
+  /** Lost on the way: every `every`-th webhook is never delivered (status 0 in webhooksSent), as Shopify's can be. */
+  webhookLoss: { every: number; count: number } | null;
 };
 
 export type WebhookResult = { status: number; eventId: string; webhookId: string; body: string };
@@ -150,6 +153,7 @@ export class ShopifyAdminSimulator {
       bucket: { maximumAvailable: 2000, currentlyAvailable: 2000, restoreRate: 100, at: Date.now() },
       requests: [],
       webhooksSent: [],
+      webhookLoss: null,
     };
     this.shops.set(shop.domain, shop);
     return shop;
@@ -351,6 +355,11 @@ export class ShopifyAdminSimulator {
     const eventId = input.eventId ?? randomUUID();
     const webhookId = randomUUID();
     const send = async (): Promise<WebhookResult> => {
+      const loss = shop.webhookLoss;
+      if (loss && ++loss.count % loss.every === 0) {
+        shop.webhooksSent.push({ topic: input.topic, eventId, webhookId, status: 0 });
+        return { status: 0, eventId, webhookId, body: "" };
+      }
       const response = await fetch(new URL(uri, shop.appUrl + "/"), {
         method: "POST",
         headers: {
@@ -559,6 +568,11 @@ export class ShopifyAdminSimulator {
     if (fulfillment) {
       const made = this.addFulfillment(body.shop, Number(fulfillment[1]), body.fulfillment ?? { lines: [] });
       return sendJson(res, 201, { id: made.id, name: made.name, orderFulfillmentStatus: this.order(body.shop, Number(fulfillment[1])).fulfillmentStatus });
+    }
+    if (route === "POST /_control/webhook-loss") {
+      const shop = this.shop(body.shop);
+      shop.webhookLoss = body.every ? { every: Number(body.every), count: 0 } : null;
+      return sendJson(res, 200, { every: shop.webhookLoss?.every ?? null });
     }
     const company = /^POST \/_control\/companies\/(\d+)$/.exec(route);
     if (company) return sendJson(res, 200, this.shop(body.shop).companies.update(Number(company[1]), body));

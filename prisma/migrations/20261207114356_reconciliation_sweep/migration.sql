@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN "lastSweep" TEXT;
+ALTER TABLE "Shop" ADD COLUMN "lastSweepAt" DATETIME;
+ALTER TABLE "Shop" ADD COLUMN "sweptUntil" DATETIME;
+

@@ -5,7 +5,8 @@
 // Where a provider is (its base URL) is never taken from the form: production uses the vendor's address,
 // the sandbox the simulators' (ECONOMIC_ENDPOINT, INVOICEXPRESS_ENDPOINT, VISMA_ENDPOINT, COLLECTOR_ENDPOINT).
 import type { Db } from "../db.server";
-import { decryptSecret, encryptSecret, parseKey } from "../lib/crypto.server";
+import { decryptSecret, encryptSecret } from "../lib/crypto.server";
+import { allKeys, currentKey } from "../lib/keys.server";
 import { env } from "../lib/env.server";
 import { AppError } from "../lib/errors";
 import { runtimeFor } from "../providers/connections.server";
@@ -107,7 +108,7 @@ async function currentConnection(db: Db, shopDomain: string) {
 }
 
 function storedCredentials(row: { encryptedCredentials: string }): Record<string, unknown> {
-  return JSON.parse(decryptSecret(row.encryptedCredentials, parseKey(env().ENCRYPTION_KEY))) as Record<string, unknown>;
+  return JSON.parse(decryptSecret(row.encryptedCredentials, allKeys())) as Record<string, unknown>;
 }
 
 /** VAT rates in the shop's recent orders and in the saved mappings: the rates the settings must map. */
@@ -278,7 +279,7 @@ export async function disconnect(db: Db, shopDomain: string): Promise<{ message:
   const name = NAMES[row.providerType as ProviderType] ?? row.providerType;
   await db.connection.update({
     where: { id: row.id },
-    data: { status: "disconnected", statusMessage: "Disconnected by the merchant.", encryptedCredentials: encryptSecret("{}", parseKey(env().ENCRYPTION_KEY)) },
+    data: { status: "disconnected", statusMessage: "Disconnected by the merchant.", encryptedCredentials: encryptSecret("{}", currentKey()) },
   });
   const kept = await db.document.count({ where: { shopDomain } });
   const message = `Disconnected from ${name}. The ${kept} document(s) made so far are kept. New orders are not documented until you connect an accounting system again.`;

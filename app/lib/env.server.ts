@@ -21,6 +21,8 @@ const schema = z.object({
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   ENCRYPTION_KEY: z.string().optional(),
+  /** During a key rotation: the keys values may still be stored with (comma-separated, base64); read only. */
+  ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
   PORT: z.coerce.number().int().positive().default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   DATA_DIR: z.string().default("data"),

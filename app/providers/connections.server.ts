@@ -2,7 +2,8 @@
 // settings validated by the provider's factory, and the runtime a provider needs (token storage with
 // encryption, request pacing, the app's OAuth client).
 import type { Db } from "../db.server";
-import { decryptSecret, encryptSecret, parseKey } from "../lib/crypto.server";
+import { decryptSecret, encryptSecret } from "../lib/crypto.server";
+import { allKeys, currentKey } from "../lib/keys.server";
 import { env } from "../lib/env.server";
 import { AuthError } from "../lib/errors";
 import type { CredentialStore, MissingProductPolicy, ProviderRuntime } from "./provider";
@@ -11,18 +12,17 @@ import { paceFor, VISMA_REQUESTS_PER_SECOND } from "./pacing.server";
 
 /** Compare-and-set over the connection's encrypted credentials: a refresh never overwrites a newer save. */
 export function connectionCredentialStore(db: Db, connectionId: string): CredentialStore<unknown> {
-  const key = () => parseKey(env().ENCRYPTION_KEY);
   return {
     async load() {
       const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId } });
-      return JSON.parse(decryptSecret(row.encryptedCredentials, key()));
+      return JSON.parse(decryptSecret(row.encryptedCredentials, allKeys()));
     },
     async save(next, previous) {
       const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId } });
-      if (decryptSecret(row.encryptedCredentials, key()) !== JSON.stringify(previous)) return false;
+      if (decryptSecret(row.encryptedCredentials, allKeys()) !== JSON.stringify(previous)) return false;
       const { count } = await db.connection.updateMany({
         where: { id: connectionId, encryptedCredentials: row.encryptedCredentials },
-        data: { encryptedCredentials: encryptSecret(JSON.stringify(next), key()) },
+        data: { encryptedCredentials: encryptSecret(JSON.stringify(next), currentKey()) },
       });
       return count === 1;
     },
@@ -55,7 +55,7 @@ export function providerForShop(db: Db) {
       );
     }
     const settings = JSON.parse(connection.settings) as Record<string, unknown>;
-    const credentials = JSON.parse(decryptSecret(connection.encryptedCredentials, parseKey(env().ENCRYPTION_KEY)));
+    const credentials = JSON.parse(decryptSecret(connection.encryptedCredentials, allKeys()));
     // The rules page's policy; a connection saved before the policy moved there keeps its own.
     const shop = await db.shop.findUnique({ where: { shopDomain }, select: { settings: true } });
     const policy = missingProductsPolicy(shop?.settings) ?? settings.missingProducts;

@@ -3,8 +3,8 @@
 // encrypted. Every refusal is one sentence the merchant can act on. Visma's credentials come from its
 // OAuth callback, so saving its settings keeps the stored tokens.
 import type { Db } from "../db.server";
-import { decryptSecret, encryptSecret, parseKey } from "../lib/crypto.server";
-import { env } from "../lib/env.server";
+import { decryptSecret, encryptSecret } from "../lib/crypto.server";
+import { allKeys, currentKey } from "../lib/keys.server";
 import { AppError } from "../lib/errors";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { runtimeFor } from "./connections.server";
@@ -23,12 +23,11 @@ export type SaveConnectionOutcome = { ok: true; connectionId: string } | { ok: f
 
 export async function saveConnection(db: Db, input: SaveConnectionInput): Promise<SaveConnectionOutcome> {
   const name = NAMES[input.providerType] ?? input.providerType;
-  const key = parseKey(env().ENCRYPTION_KEY);
   const existing = await db.connection.findUnique({ where: { shopDomain_providerType: { shopDomain: input.shopDomain, providerType: input.providerType } } });
   let credentials = input.credentials;
   if (credentials === undefined) {
     if (!existing) return { ok: false, message: `Connect ${name} first (sign in at ${name}), then choose its settings.` };
-    credentials = JSON.parse(decryptSecret(existing.encryptedCredentials, key));
+    credentials = JSON.parse(decryptSecret(existing.encryptedCredentials, allKeys()));
   }
   try {
     validateSettings(input.providerType, input.settings);
@@ -49,7 +48,7 @@ export async function saveConnection(db: Db, input: SaveConnectionInput): Promis
   }
   // The tokens may have been refreshed during the check: store what is current, not what was read.
   const current = existing && input.credentials === undefined ? (await db.connection.findUniqueOrThrow({ where: { id: existing.id } })).encryptedCredentials : null;
-  const encryptedCredentials = current ?? encryptSecret(JSON.stringify(credentials), key);
+  const encryptedCredentials = current ?? encryptSecret(JSON.stringify(credentials), currentKey());
   const settings = JSON.stringify(input.settings);
   const saved = await db.connection.upsert({
     where: { shopDomain_providerType: { shopDomain: input.shopDomain, providerType: input.providerType } },

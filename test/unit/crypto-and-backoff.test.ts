@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, parseKey } from "../../app/lib/crypto.server";
+import { decryptSecret, encryptSecret, keyId, parseKey } from "../../app/lib/crypto.server";
 import { backoffDelayMs } from "../../app/jobs/queue";
 import { classify, RetryableError } from "../../app/lib/errors";
 
@@ -20,6 +20,17 @@ describe("credential encryption", () => {
     parts[3] = Buffer.from("tampered!").toString("base64");
     expect(() => decryptSecret(parts.join(":"), key)).toThrow();
     expect(() => decryptSecret(stored, parseKey(Buffer.alloc(32, 4).toString("base64")))).toThrow();
+  });
+
+  it("names its key (an id, not the key) so that a rotation reads each value with the key it was written with", () => {
+    const next = parseKey(Buffer.alloc(32, 5).toString("base64"));
+    const stored = encryptSecret("token", key);
+    const [version, id] = stored.split(":");
+    expect(version).toBe("v2");
+    expect(id).toBe(keyId(key));
+    expect(id).not.toContain(key.toString("base64").slice(0, 8));
+    expect(decryptSecret(stored, [next, key])).toBe("token");
+    expect(() => decryptSecret(stored, [next])).toThrow(`no key with id ${id} is configured`);
   });
 
   it("refuses a key that is not 32 bytes", () => {

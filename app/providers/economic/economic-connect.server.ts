@@ -3,7 +3,8 @@
 // administrator approves, and e-conomic sends the browser back with the Agreement Grant Token as `token`.
 // The redirect URL carries a one-time state, so the token can only connect the shop that asked.
 import type { Db } from "../../db.server";
-import { encryptSecret, parseKey } from "../../lib/crypto.server";
+import { encryptSecret } from "../../lib/crypto.server";
+import { currentKey } from "../../lib/keys.server";
 import { env } from "../../lib/env.server";
 import { AppError } from "../../lib/errors";
 import { writeSyncLog } from "../../sync-log/sync-log.server";
@@ -55,7 +56,7 @@ export async function completeEconomicConnect(db: Db, input: { state: string | n
     await writeSyncLog(db, { shopDomain, status: "failed", message: `Connecting e-conomic: ${message}` });
     return { ok: false, status: 502, message };
   }
-  const encryptedCredentials = encryptSecret(JSON.stringify(credentials), parseKey(env().ENCRYPTION_KEY));
+  const encryptedCredentials = encryptSecret(JSON.stringify(credentials), currentKey());
   const existing = await db.connection.findUnique({ where: { shopDomain_providerType: { shopDomain, providerType: "economic" } } });
   // A reconnect keeps the merchant's settings; a first connection starts with the address only, and the
   // settings (customer group, terms, layout, …) are chosen next, from e-conomic's own lists.

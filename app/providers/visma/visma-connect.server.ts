@@ -1,7 +1,8 @@
 // Connecting Visma eAccounting from the admin: the authorize redirect with a one-time `state`, and the
 // callback that checks and spends it, exchanges the code and stores the tokens encrypted.
 import type { Db } from "../../db.server";
-import { encryptSecret, parseKey } from "../../lib/crypto.server";
+import { encryptSecret } from "../../lib/crypto.server";
+import { currentKey } from "../../lib/keys.server";
 import { env } from "../../lib/env.server";
 import { AppError } from "../../lib/errors";
 import { writeSyncLog } from "../../sync-log/sync-log.server";
@@ -61,7 +62,7 @@ export async function completeVismaConnect(
     await writeSyncLog(db, { shopDomain, status: "failed", message, detail: { code: error instanceof AppError ? error.code : "unexpected" } });
     return { ok: false, status: 502, message, shopDomain };
   }
-  const encryptedCredentials = encryptSecret(JSON.stringify(credentials), parseKey(env().ENCRYPTION_KEY));
+  const encryptedCredentials = encryptSecret(JSON.stringify(credentials), currentKey());
   const existing = await db.connection.findUnique({ where: { shopDomain_providerType: { shopDomain, providerType: "visma" } } });
   // A reconnect keeps the merchant's settings; a first connection starts with the addresses only, and
   // the settings (terms of payment, codings, unit) are chosen next, from lists fetched from Visma.

@@ -15,6 +15,7 @@ import { answerExtension } from "../admin/extension-answer.server";
 import { providerForShop } from "../providers/connections.server";
 import { adminClientFor } from "../shopify/admin.server";
 import { authenticate } from "../shopify.server";
+import { PermanentError } from "../lib/errors";
 
 const deps = { db, adminClientFor, providerFor: providerForShop(db) };
 
@@ -70,6 +71,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 /** The order id from the path: Shopify's gid or the number alone. */
+/** The order's numeric id (a GID is taken too); anything else is no order of this shop's, answered 404 in words. */
 function orderIdOf(value: string | undefined): string {
-  return decodeURIComponent(value ?? "").replace(/^gid:\/\/shopify\/Order\//, "");
+  let text = value ?? "";
+  try {
+    text = decodeURIComponent(text);
+  } catch {
+    // a malformed escape is no order id either
+  }
+  const id = text.replace(/^gid:\/\/shopify\/Order\//, "");
+  if (!/^\d{1,20}$/.test(id)) throw new PermanentError("order_not_found", "This order does not exist in this shop.");
+  return id;
 }

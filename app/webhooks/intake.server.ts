@@ -30,7 +30,37 @@ export type IntakeOutcome =
   | { kind: "ignored"; reason: string }
   | { kind: "rejected"; status: number; reason: string };
 
+/**
+ * The largest body the intake reads. Shopify's order payloads are far smaller (a 250-line order is about half
+ * a megabyte); anything bigger is refused before it is read, so that a body cannot fill the memory.
+ */
+export const MAX_WEBHOOK_BYTES = 8 * 1024 * 1024;
+
+/** A shop as Shopify names it in X-Shopify-Shop-Domain (the same domains shopify-api's sanitizeShop takes). */
+const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.(myshopify\.com|shopify\.com|myshopify\.io|shop\.dev)$/;
+
 export async function receiveWebhook(request: Request, deps: IntakeDeps): Promise<IntakeOutcome> {
+  const path = new URL(request.url).pathname;
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > MAX_WEBHOOK_BYTES) {
+    deps.logger.warn({ path, bytes: declared }, "webhook refused: its body is larger than the intake reads");
+    return { kind: "rejected", status: 413, reason: "body too large" };
+  }
+  if (!Number.isFinite(declared)) {
+    // No length given (chunked): read it here, up to the limit, and go on with what was read.
+    const body = await readCapped(request, MAX_WEBHOOK_BYTES);
+    if (body === null) {
+      deps.logger.warn({ path }, "webhook refused: its body is larger than the intake reads");
+      return { kind: "rejected", status: 413, reason: "body too large" };
+    }
+    request = new Request(request.url, { method: request.method, headers: request.headers, body: request.method === "GET" || request.method === "HEAD" ? undefined : new Uint8Array(body) });
+  }
+  // A shop header Shopify would never send: refused before anything is read (the library would throw on it).
+  const shopHeader = request.headers.get("x-shopify-shop-domain");
+  if (shopHeader !== null && !SHOP_DOMAIN.test(shopHeader)) {
+    deps.logger.warn({ path, shop: shopHeader.slice(0, 100) }, "webhook refused: the shop domain is not a Shopify shop's");
+    return { kind: "rejected", status: 400, reason: "shop domain is not valid" };
+  }
   // The library reads the body to check the signature; keep a copy to store exactly what was signed.
   const copy = request.clone();
   let context: WebhookContext;
@@ -42,7 +72,7 @@ export async function receiveWebhook(request: Request, deps: IntakeDeps): Promis
       deps.logger.warn({ status: thrown.status, path: new URL(request.url).pathname }, "webhook rejected");
       return { kind: "rejected", status: thrown.status, reason: thrown.statusText || "rejected" };
     }
-    if (thrown instanceof SyntaxError) {
+    if (thrown instanceof SyntaxError || thrown instanceof RangeError) {
       // The signature was valid (it is checked before the body is parsed), but the body is not JSON.
       const shopDomain = request.headers.get("x-shopify-shop-domain") ?? "unknown";
       const topic = request.headers.get("x-shopify-topic") ?? "unknown";
@@ -114,8 +144,12 @@ export async function receiveWebhook(request: Request, deps: IntakeDeps): Promis
       }),
     ]);
   } catch (error) {
-    if (isUniqueViolation(error)) return { kind: "duplicate" };
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    // Shopify sends the same event again with the same content; other content under a used event id is kept
+    // out (the first stays), and said in the process log.
+    const first = await deps.db.webhookDelivery.findUnique({ where: { shopDomain_dedupeKey: { shopDomain: context.shop, dedupeKey } }, select: { payload: true } });
+    if (first && first.payload !== rawBody) deps.logger.warn({ shop: context.shop, topic: route.topic, dedupeKey }, "webhook with a used event id but other content; the first delivery is kept");
+    return { kind: "duplicate" };
   }
   notifyJobEnqueued();
   return { kind: "recorded", deliveryId, jobId };
@@ -135,4 +169,23 @@ function parseDate(value: string | undefined): Date | null {
   if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The body, if it is at most `max` bytes; null when it is longer (reading stops there). */
+async function readCapped(request: Request, max: number): Promise<Buffer | null> {
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }

@@ -7,7 +7,15 @@ export type Fault =
   | { kind: "timeout" }
   | { kind: "slow"; delayMs: number }
   | { kind: "lost-response" }
-  | { kind: "garbage" };
+  | { kind: "garbage" }
+  /** What a proxy in front of the system answers: an HTML error page (502 unless said). */
+  | { kind: "html"; status?: number }
+  /** 200 with plain text where JSON or XML was due. */
+  | { kind: "wrong-type" }
+  /** The start of a real answer, then the line is cut: the body is shorter than its Content-Length. */
+  | { kind: "partial" }
+  /** 200 and a JSON value of the wrong shape (an empty object, a list, a number). */
+  | { kind: "wrong-shape"; body?: unknown };
 
 export type FaultRule = Fault & {
   /** Applies to requests whose path (or operation name) contains this text; all requests when absent. */
@@ -72,6 +80,36 @@ export class FaultInjector {
       case "garbage":
         res.writeHead(200, { "Content-Type": "application/json" });
         res.end("<html>Bad gateway</html>");
+        return;
+      case "html":
+        res.writeHead(fault.status ?? 502, { "Content-Type": "text/html; charset=utf-8" });
+        res.end("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>nginx</p></body></html>");
+        return;
+      case "wrong-type":
+        res.writeHead(200, { "Content-Type": "text/plain" });
+        res.end("OK");
+        return;
+      case "partial": {
+        // Let the handler answer, keep only the first half of what it writes, and cut the line.
+        const socket = res.socket;
+        const chunks: Buffer[] = [];
+        res.write = ((chunk: unknown) => {
+          chunks.push(Buffer.from(chunk as string));
+          return true;
+        }) as typeof res.write;
+        res.end = ((chunk?: unknown) => {
+          if (chunk) chunks.push(Buffer.from(chunk as string));
+          const body = Buffer.concat(chunks);
+          socket?.write(`HTTP/1.1 200 OK\r\nContent-Type: ${String(res.getHeader("content-type") ?? "application/json")}\r\nContent-Length: ${body.length}\r\n\r\n`);
+          socket?.end(body.subarray(0, Math.floor(body.length / 2)), () => socket.destroy());
+          return res;
+        }) as typeof res.end;
+        await handle();
+        return;
+      }
+      case "wrong-shape":
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(fault.body ?? {}));
         return;
     }
   }

@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { SignJWT } from "jose";
 import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { customerToken } from "../helpers/customer-token";
 import { describeWithDb, resetDb, testDb } from "../helpers/db";
 import { seedEconomicShop } from "../helpers/economic-shop";

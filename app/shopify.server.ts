@@ -1,5 +1,6 @@
 // The Shopify app, assembled in one place: App Store distribution, embedded auth by token exchange,
 // expiring offline tokens, sessions in our database, and one pinned Admin API version.
+import { onInstalled } from "./admin/installed.server";
 import "@shopify/shopify-app-remix/adapters/node";
 import {
   ApiVersion,
@@ -44,12 +45,9 @@ const shopify = shopifyApp({
   sessionStorage,
   hooks: {
     // A (re)install: the shop is ours again. The verification period starts at the first install only.
+    // After an uninstall, what it stopped resumes (app/admin/installed.server.ts).
     afterAuth: async ({ session }) => {
-      await db.shop.upsert({
-        where: { shopDomain: session.shop },
-        update: { status: "installed", uninstalledAt: null },
-        create: { shopDomain: session.shop },
-      });
+      await onInstalled(db, session.shop);
     },
   },
 });

@@ -18,6 +18,7 @@ import { sendDocumentEmail, type SendReason } from "../mail/send-document-email.
 import { providerForShop } from "../providers/connections.server";
 import { importOrder, listImportPage } from "../import/import-jobs.server";
 import { sweepShop } from "../reconcile/reconcile.server";
+import { STOPPED_BY_UNINSTALL } from "../admin/installed.server";
 import type { JobContext, JobHandler, JobSpec } from "./queue";
 import { enqueueJob } from "./enqueue.server";
 import { topicLabel, type JobType } from "./topics";
@@ -104,7 +105,7 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
       const [cancelled] = await db.$transaction([
         db.job.updateMany({
           where: { shopDomain: job.shopDomain, status: "queued", id: { not: job.id } },
-          data: { status: "cancelled", finishedAt: now, lastError: "the app was uninstalled" },
+          data: { status: "cancelled", finishedAt: now, lastError: STOPPED_BY_UNINSTALL },
         }),
         db.shop.upsert({
           where: { shopDomain: job.shopDomain },

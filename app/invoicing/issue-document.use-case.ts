@@ -28,6 +28,7 @@ import type { DocumentPlan } from "./plan";
 import { renderTemplate } from "../mail/template";
 import { storedPdfOrNull } from "../mail/document-pdf";
 import { readShopSettings } from "./settings";
+import { assertLeaseHeld } from "../jobs/lease";
 
 export type IssueInput = {
   shopDomain: string;
@@ -74,6 +75,8 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
     const customer = await customerFor(input, deps);
     const products = await productsFor(input, deps);
     const marked = !provider.findDocumentByReference;
+    // The step that cannot be undone: only while this run still holds the order (app/jobs/lease.ts).
+    await assertLeaseHeld();
     if (marked) await db.document.update({ where: { id: row.id }, data: { state: SUBMITTING } });
     document = await provider
       .createDocument({
@@ -107,6 +110,7 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
   }
 
   if (input.book && document.state !== "booked") {
+    await assertLeaseHeld();
     document = await provider.finalizeDocument({ document });
     await record(db, row.id, document);
   }

@@ -14,6 +14,7 @@ import { classify, RetryableError } from "../lib/errors";
 import { isUniqueViolation } from "../db/errors";
 import { writeSyncLog } from "../sync-log/sync-log.server";
 import { backoffDelayMs, type JobHandler, type JobRecord } from "./queue";
+import { withLeaseCheck } from "./lease";
 import type { JobType } from "./topics";
 
 export type JobRow = Awaited<ReturnType<Db["job"]["findMany"]>>[number];
@@ -96,7 +97,7 @@ export class JobRunner {
     try {
       const handler = this.handlers[job.type];
       if (!handler) throw new Error(`no handler for job type ${job.type}`);
-      await handler({ job, lastAttempt: job.attempts >= job.maxAttempts });
+      await withLeaseCheck(() => this.holds(row), () => handler({ job, lastAttempt: job.attempts >= job.maxAttempts }));
       await this.finish(row, { status: "done", finishedAt: new Date(), lastError: null });
     } catch (thrown) {
       await this.fail(row, job, thrown);
@@ -149,6 +150,18 @@ export class JobRunner {
 
   private async unlockGroup(groupKey: string) {
     await this.db.jobGroupLock.deleteMany({ where: { groupKey, owner: this.workerId } });
+  }
+
+  /**
+   * Whether this worker still holds the job and its group with time to spare (a third of the lease, which a
+   * renewal restores to a full lease), so that no other worker can take them over during the step that follows.
+   */
+  private async holds(row: JobRow): Promise<boolean> {
+    const margin = new Date(Date.now() + Math.floor(this.leaseMs / 3));
+    const job = await this.db.job.count({ where: { id: row.id, leaseOwner: this.workerId, status: "running", leaseUntil: { gt: margin } } });
+    if (job !== 1) return false;
+    if (!row.groupKey) return true;
+    return (await this.db.jobGroupLock.count({ where: { groupKey: row.groupKey, owner: this.workerId, jobId: row.id, leaseUntil: { gt: margin } } })) === 1;
   }
 
   private async renewLease(row: JobRow) {

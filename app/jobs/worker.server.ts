@@ -21,6 +21,8 @@ export function createWorker(): EmbeddedWorker | BullmqWorker {
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.JOB_LEASE_MS,
     pollMs: config.JOB_POLL_MS,
+    backoffBaseMs: config.JOB_BACKOFF_BASE_MS,
+    backoffMaxMs: config.JOB_BACKOFF_MAX_MS,
   };
   return config.QUEUE === "bullmq"
     ? new BullmqWorker({ ...options, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX })

@@ -35,6 +35,9 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().default("ib"),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** A failed attempt's first wait before the next (it doubles per attempt, up to JOB_BACKOFF_MAX_MS). */
+  JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(60 * 60_000),
   /** How often the reconciliation sweep looks for orders whose webhooks never arrived, in minutes; 0: never. */
   RECONCILE_EVERY_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   /** The app's Visma Connect OAuth client (Visma developer portal); needed to connect Visma eAccounting. */

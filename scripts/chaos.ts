@@ -136,7 +136,7 @@ const orders = Array.from({ length: N }, (_, i) =>
   shopify.addOrder(SHOP, {
     financialStatus: "paid",
     taxesIncluded: i % 2 === 0,
-    email: `buyer${i % 500}@example.dk`,
+    email: `buyer${i % 2000}@example.dk`,
     billingAddress: { firstName: "Buyer", lastName: String(i), countryCode: "DK" },
     lines: [
       { sku: `SKU-${i % 25}`, title: `Product ${i % 25}`, quantity: 1 + (i % 3), price: "99.95", taxRate: "0.25", ...(i % 7 === 0 ? { discount: "10.00" } : {}) },

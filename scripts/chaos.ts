@@ -116,10 +116,23 @@ const workerEnv = {
 };
 let worker: ChildProcess | null = null;
 let kills = 0;
+/** The worker's whole process group, so that nothing of it lives on. */
+const killWorker = async (signal: NodeJS.Signals) => {
+  const child = worker as ChildProcess | null;
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    return;
+  }
+  await exited;
+};
 /** Starts the worker and waits until it says it has started (its startup is not what is being killed). */
 const startWorker = () =>
   new Promise<void>((resolve) => {
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/worker.ts"], { cwd: root, env: { ...workerEnv, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "ignore"] });
+    // Node itself with tsx's loader, in a process group of its own: the SIGKILL reaches the worker, not a wrapper.
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { cwd: root, env: { ...workerEnv, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "ignore"], detached: true });
     worker = child;
     let seen = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -189,7 +202,7 @@ while (!intakeDone || (await pending()) > 0) {
   // A random moment of the worker's running life, jobs in hand.
   await new Promise((r) => setTimeout(r, random() * 2 * KILL_EVERY_S * 1000));
   if (!intakeDone || (await pending()) > 0) {
-    (worker as ChildProcess | null)?.kill("SIGKILL");
+    await killWorker("SIGKILL");
     kills += 1;
     await startWorker();
   }
@@ -197,8 +210,7 @@ while (!intakeDone || (await pending()) > 0) {
 await intake;
 clearInterval(progress);
 // The last worker ends as an operator would stop it.
-(worker as ChildProcess | null)?.kill("SIGTERM");
-await new Promise((r) => setTimeout(r, 300));
+await killWorker("SIGTERM");
 const seconds = (performance.now() - started) / 1000;
 
 // Per order: the booked invoices e-conomic holds (by reference), and what the sync log says.

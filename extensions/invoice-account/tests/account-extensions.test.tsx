@@ -139,6 +139,15 @@ describe("the Invoices page (customer-account.page.render)", () => {
     expect(links()[1]).toEqual(["Download invoice 10020", "https://app.example.com/account/erp-invoices/key.pdf?sig"]);
   });
 
+  it("what is still owed, where the accounting system says: on an open invoice, not on a paid one", async () => {
+    const partly = accountDocument({ id: "erp:intact:INV-1", number: "INV-1", orderId: null, orderName: null, status: "open", amount: "1094.40", total: "1094.40 DKK", outstanding: "500.00" });
+    const paid = accountDocument({ id: "erp:intact:INV-2", number: "INV-2", orderId: null, orderName: null, status: "paid", outstanding: "0.00" });
+    await open(() => ({ body: pageAnswer({ total: 2, documents: [partly, paid] }) }));
+    await waitFor(() => expect(links()).toHaveLength(2));
+    expect(text()).toContain("Amount DKK 1,094.40 · Outstanding DKK 500.00");
+    expect(text().match(/Outstanding/g)).toHaveLength(1);
+  });
+
   it("pages: Next asks for page 2", async () => {
     const api = await open((url) => ({ body: pageAnswer({ total: 25, pages: 2, page: url.endsWith("page=2") ? 2 : 1, documents: [INVOICE] }) }));
     await waitFor(() => expect(text()).toContain("Page 1 of 2"));

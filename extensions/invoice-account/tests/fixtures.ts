@@ -22,6 +22,7 @@ export function accountDocument(overrides: Partial<AccountDocument> = {}): Accou
     amount: "289.00",
     currency: "DKK",
     total: "289.00 DKK",
+    outstanding: null,
     status: "open",
     download: "https://app.example.com/documents/doc-1.pdf?for=buyer&expires=1&signature=x",
     ...overrides,

@@ -269,12 +269,8 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
   // minute was left by an attempt that stopped midway; one job takes it over (a conditional update), and
   // since the provider looks the e-mail up first, a customer that attempt created is found, not made twice.
   if (emailKey) {
-    // The next attempt comes when the other claim has either been settled or gone stale (a minute after it was
-    // made), not sooner: waiting on a claim left by a worker that died must not use up the attempts.
-    const inProgress = (claimedAt: Date | null) =>
-      new RetryableError("customer_in_progress", "Another order of the same customer is being invoiced right now; this one follows shortly.", {
-        retryAfterMs: claimedAt ? Math.max(1_000, Math.min(CLAIM_STALE_MS, claimedAt.getTime() + CLAIM_STALE_MS - Date.now() + 500)) : 2_000,
-      });
+    const inProgress = () =>
+      new RetryableError("customer_in_progress", "Another order of the same customer is being invoiced right now; this one follows shortly.");
     if (!byEmail) {
       try {
         await deps.db.customerLink.create({
@@ -282,14 +278,14 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        throw inProgress((await linkOf(emailKey))?.createdAt ?? null);
+        throw inProgress();
       }
     } else {
       const { count } = await deps.db.customerLink.updateMany({
-        where: { id: byEmail.id, externalId: PENDING, createdAt: { lt: new Date(Date.now() - CLAIM_STALE_MS) } },
+        where: { id: byEmail.id, externalId: PENDING, createdAt: { lt: new Date(Date.now() - 60_000) } },
         data: { createdAt: new Date() },
       });
-      if (count === 0) throw inProgress(byEmail.createdAt);
+      if (count === 0) throw inProgress();
     }
   }
   const link = await linkOf(linkKey);
@@ -372,9 +368,6 @@ async function writeBack(input: IssueInput, deps: IssueDeps, documentId: string,
     throw new Error(`metafieldsSet: ${answer.metafieldsSet.userErrors.map((e) => e.message).join("; ")}`);
   }
 }
-
-/** A customer claim older than this was left by an attempt that stopped midway, and may be taken over. */
-const CLAIM_STALE_MS = 60_000;
 
 /** A claim whose document is being made in a system that cannot be asked afterwards (see the header). */
 export const SUBMITTING = "submitting";

@@ -180,29 +180,33 @@ async function invoicExpressTarget(db: Db, shopDomain: string): Promise<Target> 
   };
 }
 
+/** A SOAP simulator's calls, counted where each asks its fault injector once, with its operation's name. */
+function countSoapCalls(faults: { take: (operation: string) => unknown }) {
+  const counted = { calls: 0, times: new Map<string, number[]>() };
+  const take = faults.take.bind(faults);
+  faults.take = (operation: string) => {
+    counted.calls += 1;
+    let at = counted.times.get(operation);
+    if (!at) counted.times.set(operation, (at = []));
+    at.push(Date.now());
+    return take(operation);
+  };
+  return counted;
+}
+
 async function collectorTarget(db: Db, shopDomain: string): Promise<Target> {
   const sim = new CollectorSimulator();
   await sim.start();
   sim.addStore({ storeId: 701, countryCode: "SE", username: "bench", password: "bench-password" });
-  // Every SOAP call asks the fault injector once, with its operation's name.
-  let calls = 0;
-  const times = new Map<string, number[]>();
-  const take = sim.faults.take.bind(sim.faults);
-  sim.faults.take = (operation) => {
-    calls += 1;
-    let at = times.get(operation);
-    if (!at) times.set(operation, (at = []));
-    at.push(Date.now());
-    return take(operation);
-  };
+  const counted = countSoapCalls(sim.faults);
   await seedCollectorShop(db, { shopDomain, endpoint: sim.endpoint, username: "bench", password: "bench-password", stores: [{ countryCode: "SE", buyers: "b2c", storeId: 701 }] });
   return {
     currency: "SEK",
     country: "SE",
     rates: ["0.25", "0.12", "0.06"],
     booked: () => [...sim.invoices.values()].filter((i) => i.status === "activated").length,
-    calls: () => calls,
-    callTimes: () => times,
+    calls: () => counted.calls,
+    callTimes: () => counted.times,
     fulfilled: true,
     close: () => sim.close(),
   };
@@ -214,24 +218,15 @@ async function intactTarget(db: Db, shopDomain: string): Promise<Target> {
   sim.addUser("bench", "bench-password");
   const table = Array.from({ length: 20 }, (_, i) => ({ shopify: `buyer${i}@example.gb`, account: `BENCH${String(i).padStart(2, "0")}` }));
   for (const row of table) sim.addAccount({ code: row.account, name: `Buyer ${row.account}` });
-  let calls = 0;
-  const times = new Map<string, number[]>();
-  const take = sim.faults.take.bind(sim.faults);
-  sim.faults.take = (operation) => {
-    calls += 1;
-    let at = times.get(operation);
-    if (!at) times.set(operation, (at = []));
-    at.push(Date.now());
-    return take(operation);
-  };
+  const counted = countSoapCalls(sim.faults);
   await seedIntactShop(db, { shopDomain, endpoint: sim.endpoint, username: "bench", password: "bench-password", settings: { salesOrders: true, accounts: { from: "table", table } } });
   return {
     currency: "GBP",
     country: "GB",
     rates: ["0.2", "0.05", "0"],
     booked: () => sim.salesOrders.length,
-    calls: () => calls + sim.wsdlReads,
-    callTimes: () => new Map([...times, ["GET ?wsdl", Array.from({ length: sim.wsdlReads }, () => Date.now())]]),
+    calls: () => counted.calls + sim.wsdlReads,
+    callTimes: () => new Map([...counted.times, ["GET ?wsdl", Array.from({ length: sim.wsdlReads }, () => Date.now())]]),
     doneState: "created",
     close: () => sim.close(),
   };

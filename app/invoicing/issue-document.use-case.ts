@@ -28,7 +28,7 @@ import type { DocumentPlan } from "./plan";
 import { renderTemplate } from "../mail/template";
 import { storedPdfOrNull } from "../mail/document-pdf";
 import { readShopSettings } from "./settings";
-import { assertLeaseHeld } from "../jobs/lease";
+import { assertLeaseHeld, currentRun } from "../jobs/lease";
 
 export type IssueInput = {
   shopDomain: string;
@@ -265,25 +265,34 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
   const byEmail = await linkOf(emailKey);
   if (byEmail && byEmail.externalId !== PENDING) return { externalId: byEmail.externalId, matchedBy: "email" as const };
   // Claim the e-mail before asking (and maybe creating), so that two orders of a new customer at the same
-  // moment make one customer: the second waits, then finds the first one's link. A claim older than a
-  // minute was left by an attempt that stopped midway; one job takes it over (a conditional update), and
-  // since the provider looks the e-mail up first, a customer that attempt created is found, not made twice.
+  // moment make one customer: the second waits, then finds the first one's link. The claim names the job run
+  // that made it. A claim whose run no longer holds its job (the worker died; the job was taken up again), or,
+  // made outside a job, older than a minute, was left by an attempt that stopped midway: one job takes it over
+  // (a conditional update), and since the provider looks the e-mail up first, a customer that attempt created
+  // is found, not made twice.
   if (emailKey) {
+    const run = currentRun();
+    const claim = { claimJobId: run?.jobId ?? null, claimAttempt: run?.attempt ?? null };
     const inProgress = () =>
       new RetryableError("customer_in_progress", "Another order of the same customer is being invoiced right now; this one follows shortly.");
-    if (!byEmail) {
+    let held = byEmail;
+    if (!held) {
       try {
         await deps.db.customerLink.create({
-          data: { shopDomain: input.shopDomain, providerType: input.providerType, shopifyCustomerId: o.customer?.id ?? null, matchKey: emailKey, externalId: PENDING },
+          data: { shopDomain: input.shopDomain, providerType: input.providerType, shopifyCustomerId: o.customer?.id ?? null, matchKey: emailKey, externalId: PENDING, ...claim },
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        throw inProgress();
+        held = await linkOf(emailKey);
+        if (!held) throw inProgress();
+        if (held.externalId !== PENDING) return { externalId: held.externalId, matchedBy: "email" as const };
       }
-    } else {
+    }
+    if (held) {
+      if (!(await claimAbandoned(deps.db, held))) throw inProgress();
       const { count } = await deps.db.customerLink.updateMany({
-        where: { id: byEmail.id, externalId: PENDING, createdAt: { lt: new Date(Date.now() - 60_000) } },
-        data: { createdAt: new Date() },
+        where: { id: held.id, externalId: PENDING, createdAt: held.createdAt, claimJobId: held.claimJobId, claimAttempt: held.claimAttempt },
+        data: { createdAt: new Date(), ...claim },
       });
       if (count === 0) throw inProgress();
     }
@@ -292,7 +301,10 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
   // A failed attempt gives its claim back at once, so that the retry need not wait for it to go stale.
   const release = async () => {
     if (emailKey) {
-      await deps.db.customerLink.deleteMany({ where: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: emailKey, externalId: PENDING } });
+      const run = currentRun();
+      await deps.db.customerLink.deleteMany({
+        where: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: emailKey, externalId: PENDING, claimJobId: run?.jobId ?? null, claimAttempt: run?.attempt ?? null },
+      });
     }
   };
   const customer = await deps.provider.findOrCreateCustomer({
@@ -367,6 +379,19 @@ async function writeBack(input: IssueInput, deps: IssueDeps, documentId: string,
   if (answer.metafieldsSet.userErrors.length > 0) {
     throw new Error(`metafieldsSet: ${answer.metafieldsSet.userErrors.map((e) => e.message).join("; ")}`);
   }
+}
+
+/** A claim made outside a job run, older than this, was left by an attempt that stopped midway. */
+const CLAIM_STALE_MS = 60_000;
+
+/**
+ * Whether a customer claim was left behind: the job run that made it no longer holds its job (a worker that
+ * died loses its lease; the job's next attempt is another run), or, made outside a job, it is a minute old.
+ */
+async function claimAbandoned(db: Db, claim: { createdAt: Date; claimJobId: string | null; claimAttempt: number | null }): Promise<boolean> {
+  if (claim.claimJobId === null || claim.claimAttempt === null) return claim.createdAt.getTime() < Date.now() - CLAIM_STALE_MS;
+  const live = await db.job.count({ where: { id: claim.claimJobId, attempts: claim.claimAttempt, status: "running", leaseUntil: { gt: new Date() } } });
+  return live === 0;
 }
 
 /** A claim whose document is being made in a system that cannot be asked afterwards (see the header). */

@@ -97,7 +97,7 @@ export class JobRunner {
     try {
       const handler = this.handlers[job.type];
       if (!handler) throw new Error(`no handler for job type ${job.type}`);
-      await withLeaseCheck(() => this.holds(row), () => handler({ job, lastAttempt: job.attempts >= job.maxAttempts }));
+      await withLeaseCheck({ jobId: row.id, attempt: row.attempts }, () => this.holds(row), () => handler({ job, lastAttempt: job.attempts >= job.maxAttempts }));
       await this.finish(row, { status: "done", finishedAt: new Date(), lastError: null });
     } catch (thrown) {
       await this.fail(row, job, thrown);

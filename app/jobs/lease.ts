@@ -6,11 +6,19 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { RetryableError } from "../lib/errors";
 
-const current = new AsyncLocalStorage<{ held: () => Promise<boolean> }>();
+/** One run of a job: its id and attempt number (each attempt takes the job anew). */
+export type JobRun = { jobId: string; attempt: number };
 
-/** Runs `work` with `held` as the lease check `assertLeaseHeld` uses. */
-export function withLeaseCheck<T>(held: () => Promise<boolean>, work: () => Promise<T>): Promise<T> {
-  return current.run({ held }, work);
+const current = new AsyncLocalStorage<{ held: () => Promise<boolean>; run: JobRun }>();
+
+/** Runs `work` as `run`, with `held` as the lease check `assertLeaseHeld` uses. */
+export function withLeaseCheck<T>(run: JobRun, held: () => Promise<boolean>, work: () => Promise<T>): Promise<T> {
+  return current.run({ held, run }, work);
+}
+
+/** The job run this code is part of, if any: a claim made here names it, so that others can tell when it died. */
+export function currentRun(): JobRun | null {
+  return current.getStore()?.run ?? null;
 }
 
 export async function assertLeaseHeld(): Promise<void> {

@@ -11,6 +11,7 @@ import { seedEconomicShop } from "../helpers/economic-shop";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { EconomicSimulator } from "../simulators/economic/server";
 import { RetryableError } from "../../app/lib/errors";
+import { withLeaseCheck } from "../../app/jobs/lease";
 
 const SHOP = "once.myshopify.com";
 let shopify: ShopifyAdminSimulator;
@@ -155,5 +156,50 @@ describeWithDb("order to booked invoice on e-conomic, exactly once", () => {
     await sync(order.id);
     expect(economic.agreements.get("grant-1")!.booked.size).toBe(1);
     expect(await db.customerLink.findFirstOrThrow({ where: { matchKey: "email:mette@example.dk" } })).toMatchObject({ externalId: "1" });
+  });
+
+  // A claim made inside a job names the run (job id and attempt); what counts is whether that run still holds its job.
+  const claimBy = async (job: { id: string; status: string; attempts: number; leaseUntil: Date | null }, claimAttempt: number) => {
+    const db = await testDb();
+    await db.job.create({ data: { id: job.id, uniqueKey: job.id, shopDomain: SHOP, type: "order.sync", status: job.status, attempts: job.attempts, leaseOwner: "w-1", leaseUntil: job.leaseUntil } });
+    await db.customerLink.create({
+      data: { shopDomain: SHOP, providerType: "economic", matchKey: "email:mette@example.dk", externalId: "(pending)", claimJobId: job.id, claimAttempt },
+    });
+  };
+  const syncAsRun = (orderId: string, run: { jobId: string; attempt: number }) => withLeaseCheck(run, async () => true, () => sync(orderId));
+
+  it("a fresh claim whose job run died (the job was queued again) is taken over at once, not after a minute", async () => {
+    const order = newOrder();
+    await claimBy({ id: "job-killed", status: "queued", attempts: 1, leaseUntil: null }, 1);
+    await syncAsRun(order.id, { jobId: "job-other", attempt: 1 });
+    expect(economic.agreements.get("grant-1")!.booked.size).toBe(1);
+    expect(economic.agreements.get("grant-1")!.customers.size).toBe(1);
+    expect(await (await testDb()).customerLink.findFirstOrThrow({ where: { matchKey: "email:mette@example.dk" } })).toMatchObject({ externalId: "1" });
+  });
+
+  it("the same job's next attempt takes over the claim its killed attempt left", async () => {
+    const order = newOrder();
+    // attempt 1 claimed and was killed; the job is running again as attempt 2
+    await claimBy({ id: "job-1", status: "running", attempts: 2, leaseUntil: new Date(Date.now() + 30_000) }, 1);
+    await syncAsRun(order.id, { jobId: "job-1", attempt: 2 });
+    expect(economic.agreements.get("grant-1")!.booked.size).toBe(1);
+  });
+
+  it("a claim whose run still holds its job is waited for, however old, and the waiting run cannot release it", async () => {
+    const order = newOrder();
+    await claimBy({ id: "job-live", status: "running", attempts: 1, leaseUntil: new Date(Date.now() + 30_000) }, 1);
+    const db = await testDb();
+    await db.customerLink.updateMany({ data: { createdAt: new Date(Date.now() - 120_000) } });
+    const error = await syncAsRun(order.id, { jobId: "job-other", attempt: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "customer_in_progress" });
+    expect(economic.agreements.get("grant-1")!.customers.size).toBe(0);
+    expect(await db.customerLink.findFirstOrThrow({ where: { matchKey: "email:mette@example.dk" } })).toMatchObject({ externalId: "(pending)", claimJobId: "job-live" });
+  });
+
+  it("a claim whose run's lease ran out (its worker died while running) is taken over", async () => {
+    const order = newOrder();
+    await claimBy({ id: "job-stale", status: "running", attempts: 1, leaseUntil: new Date(Date.now() - 1_000) }, 1);
+    await syncAsRun(order.id, { jobId: "job-other", attempt: 1 });
+    expect(economic.agreements.get("grant-1")!.booked.size).toBe(1);
   });
 });

@@ -7,10 +7,31 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 
 import { startRelayForWebProcess, startWorkerThread } from "./app/jobs/worker.server";
+import db from "./app/db.server";
+import { env } from "./app/lib/env.server";
+import { logger } from "./app/lib/logger.server";
+import { fastWebhookIntake } from "./app/webhooks/fast-intake.server";
+import { preparedIntakeStore } from "./app/webhooks/intake-store.server";
+import { webhookAction } from "./app/webhooks/webhook-route.server";
 
 export async function startServer(options: { port: number; host?: string; production?: boolean }) {
   const app = express();
   app.disable("x-powered-by");
+  // The common webhook delivery is checked and recorded before anything else runs; the rest goes on to the
+  // Remix route's full intake (app/webhooks/fast-intake.server.ts).
+  const config = env();
+  const intakeStore = config.WEBHOOK_FAST_PATH === "on" ? preparedIntakeStore(process.env.DATABASE_URL) : null;
+  if (intakeStore) {
+    app.use(
+      fastWebhookIntake({
+        db,
+        logger,
+        store: intakeStore,
+        apiSecret: config.SHOPIFY_API_SECRET,
+        fullIntake: (request) => webhookAction({ request, params: {}, context: {} }),
+      }),
+    );
+  }
   let build: ServerBuild | (() => Promise<ServerBuild>);
   let closeVite: (() => Promise<void>) | undefined;
   if (options.production) {
@@ -39,6 +60,7 @@ export async function startServer(options: { port: number; host?: string; produc
     async close() {
       await new Promise((resolve) => listener.close(resolve));
       await worker?.stop();
+      await intakeStore?.close();
       await closeVite?.();
     },
   };

@@ -38,6 +38,11 @@ const schema = z.object({
   /** A failed attempt's first wait before the next (it doubles per attempt, up to JOB_BACKOFF_MAX_MS). */
   JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(5_000),
   JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(60 * 60_000),
+  /**
+   * "on": the web process checks and records the common webhook delivery ahead of Remix, with prepared
+   * statements (app/webhooks/fast-intake.server.ts); "off": every delivery goes through the Remix route.
+   */
+  WEBHOOK_FAST_PATH: z.enum(["on", "off"]).default("on"),
   /** How often the reconciliation sweep looks for orders whose webhooks never arrived, in minutes; 0: never. */
   RECONCILE_EVERY_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   /** The app's Visma Connect OAuth client (Visma developer portal); needed to connect Visma eAccounting. */

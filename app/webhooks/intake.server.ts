@@ -6,9 +6,9 @@ import type { Logger } from "../lib/logger.server";
 import { jobRow, notifyJobEnqueued, orderGroupKey, shopGroupKey } from "../jobs/queue";
 import { routeForTopic, topicLabel } from "../jobs/topics";
 import { writeSyncLog } from "../sync-log/sync-log.server";
-import { isUniqueViolation } from "../db/errors";
+import { prismaIntakeStore, type IntakeStore } from "./intake-store.server";
 
-type WebhookContext = {
+export type WebhookContext = {
   shop: string;
   topic: string;
   webhookId: string;
@@ -22,6 +22,8 @@ export type IntakeDeps = {
   db: Db;
   logger: Logger;
   authenticateWebhook: (request: Request) => Promise<WebhookContext>;
+  /** Where the delivery and its job are written; Prisma unless the web process's fast path passes its own. */
+  store?: IntakeStore;
 };
 
 export type IntakeOutcome =
@@ -37,7 +39,7 @@ export type IntakeOutcome =
 export const MAX_WEBHOOK_BYTES = 8 * 1024 * 1024;
 
 /** A shop as Shopify names it in X-Shopify-Shop-Domain (the same domains shopify-api's sanitizeShop takes). */
-const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.(myshopify\.com|shopify\.com|myshopify\.io|shop\.dev)$/;
+export const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.(myshopify\.com|shopify\.com|myshopify\.io|shop\.dev)$/;
 
 export async function receiveWebhook(request: Request, deps: IntakeDeps): Promise<IntakeOutcome> {
   const path = new URL(request.url).pathname;
@@ -88,6 +90,11 @@ export async function receiveWebhook(request: Request, deps: IntakeDeps): Promis
     throw thrown;
   }
 
+  return recordDelivery(context, await copy.text(), deps);
+}
+
+/** After the signature check: route the topic, and record the delivery (exactly as signed) and its job. */
+export async function recordDelivery(context: WebhookContext, rawBody: string, deps: Pick<IntakeDeps, "db" | "logger" | "store">): Promise<IntakeOutcome> {
   const route = routeForTopic(context.topic);
   if (!route) {
     deps.logger.info({ topic: context.topic, shop: context.shop }, "webhook topic without a job; acknowledged");
@@ -103,48 +110,29 @@ export async function receiveWebhook(request: Request, deps: IntakeDeps): Promis
     return { kind: "rejected", status: 400, reason: "payload is not a JSON object" };
   }
 
-  const rawBody = await copy.text();
   const dedupeKey = context.eventId || context.webhookId;
   const orderId = route.orderId?.(context.payload);
   const groupKey = route.group === "order" && orderId ? orderGroupKey(context.shop, orderId) : shopGroupKey(context.shop);
   const deliveryId = crypto.randomUUID();
   const jobId = crypto.randomUUID();
 
-  try {
-    // createMany: the same insert without reading the row back, which the request path does not need.
-    await deps.db.$transaction([
-      deps.db.webhookDelivery.createMany({
-        data: [
-          {
-            id: deliveryId,
-            shopDomain: context.shop,
-            topic: route.topic,
-            dedupeKey,
-            webhookId: context.webhookId,
-            eventId: context.eventId ?? null,
-            apiVersion: context.apiVersion,
-            triggeredAt: parseDate(context.triggeredAt),
-            payload: rawBody,
-          },
-        ],
-      }),
-      deps.db.job.createMany({
-        data: [
-          {
-            id: jobId,
-            ...jobRow({
-              type: route.job,
-              shopDomain: context.shop,
-              uniqueKey: `webhook:${context.shop}:${dedupeKey}`,
-              groupKey,
-              payload: { deliveryId, topic: route.topic, orderId },
-            }),
-          },
-        ],
-      }),
-    ]);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+  const store = deps.store ?? prismaIntakeStore(deps.db);
+  const delivery = {
+    id: deliveryId,
+    shopDomain: context.shop,
+    topic: route.topic,
+    dedupeKey,
+    webhookId: context.webhookId,
+    eventId: context.eventId ?? null,
+    apiVersion: context.apiVersion,
+    triggeredAt: parseDate(context.triggeredAt),
+    payload: rawBody,
+  };
+  const job = {
+    id: jobId,
+    ...jobRow({ type: route.job, shopDomain: context.shop, uniqueKey: `webhook:${context.shop}:${dedupeKey}`, groupKey, payload: { deliveryId, topic: route.topic, orderId } }),
+  };
+  if ((await store.record(delivery, job)) === "duplicate") {
     // Shopify sends the same event again with the same content; other content under a used event id is kept
     // out (the first stays), and said in the process log.
     const first = await deps.db.webhookDelivery.findUnique({ where: { shopDomain_dedupeKey: { shopDomain: context.shop, dedupeKey } }, select: { payload: true } });

@@ -177,10 +177,33 @@ webhookCases.push(
   { name: "RTL and emoji in the order, correctly signed: stored byte for byte", request: () => webhookRequest({ shop: SHOP, rawBody: JSON.stringify(orderPayload({ id: 77002, note: "طلب 🎉 הזמנה", customer: { id: 1, first_name: "سارة", last_name: "😀" } })) }), status: 200, effect: "stored", words: /^$/ },
 );
 
-describeWithDb("A. webhooks: every hostile delivery gets a defined answer, and a line in words when refused", () => {
+// Each case twice: straight into the full intake (the Remix route), and over HTTP into the fast path that
+// server.ts puts first, which records the common delivery itself and hands everything else on.
+const { serveWebhookRoutes } = await import("../helpers/app-server");
+let webhookServer: Awaited<ReturnType<typeof serveWebhookRoutes>> | null = null;
+const overFastPath = async (request: Request) => {
+  const url = new URL(request.url);
+  return fetch(`${webhookServer!.url}${url.pathname}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    duplex: "half",
+  } as RequestInit);
+};
+const ENTRIES = [
+  ["the full intake", (request: Request) => intake(request)],
+  ["the fast path first, over HTTP", overFastPath],
+] as const;
+
+for (const [entry, intake] of ENTRIES) describeWithDb(`A. webhooks (${entry}): every hostile delivery gets a defined answer, and a line in words when refused`, () => {
   beforeAll(async () => {
     await resetDb();
     await (await testDb()).shop.create({ data: { shopDomain: SHOP } });
+    webhookServer = await serveWebhookRoutes({ logger: capture, fullIntake: async (request) => intakeResponse(await receiveWebhook(request, { db: await testDb(), logger: capture, authenticateWebhook })) });
+  });
+  afterAll(async () => {
+    await webhookServer?.close();
+    webhookServer = null;
   });
   beforeEach(() => {
     lines.length = 0;
@@ -188,9 +211,12 @@ describeWithDb("A. webhooks: every hostile delivery gets a defined answer, and a
 
   it.each(webhookCases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
     const before = await stored();
+    const handedOn = webhookServer!.handedOn();
     const response = await intake(c.request());
     expect(response.status).toBe(c.status);
     const after = await stored();
+    // The fast path records what it stores itself, and hands every refusal on to the full intake's words.
+    if (intake === overFastPath && c.effect === "stored") expect(webhookServer!.handedOn()).toBe(handedOn);
     if (c.effect === "stored") expect([after.deliveries - before.deliveries, after.jobs - before.jobs]).toEqual([1, 1]);
     else expect([after.deliveries - before.deliveries, after.jobs - before.jobs]).toEqual([0, 0]);
     // Refused: said in the process log, or in the shop's sync log when the signature held.

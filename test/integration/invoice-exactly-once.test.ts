@@ -166,7 +166,7 @@ describeWithDb("order to booked invoice on e-conomic, exactly once", () => {
       data: { shopDomain: SHOP, providerType: "economic", matchKey: "email:mette@example.dk", externalId: "(pending)", claimJobId: job.id, claimAttempt },
     });
   };
-  const syncAsRun = (orderId: string, run: { jobId: string; attempt: number }) => withLeaseCheck(run, async () => true, () => sync(orderId));
+  const syncAsRun = (orderId: number, run: { jobId: string; attempt: number }) => withLeaseCheck(run, async () => true, () => sync(orderId));
 
   it("a fresh claim whose job run died (the job was queued again) is taken over at once, not after a minute", async () => {
     const order = newOrder();

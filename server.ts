@@ -17,6 +17,12 @@ import { webhookAction } from "./app/webhooks/webhook-route.server";
 export async function startServer(options: { port: number; host?: string; production?: boolean }) {
   const app = express();
   app.disable("x-powered-by");
+  // Liveness, ahead of everything (a load balancer's check needs no framework); also the bare route the webhook
+  // benchmark compares the intake with: it reads the body and answers 200, nothing more.
+  app.all("/healthz", (req, res) => {
+    req.resume();
+    req.on("end", () => res.status(200).type("text/plain").send("ok"));
+  });
   // The common webhook delivery is checked and recorded before anything else runs; the rest goes on to the
   // Remix route's full intake (app/webhooks/fast-intake.server.ts).
   const config = env();

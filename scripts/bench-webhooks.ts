@@ -1,4 +1,4 @@
-// npm run bench:webhooks [-- --count 5000 --rate 500 --worker embedded|off --no-build]
+// npm run bench:webhooks [-- --count 5000 --rate 500 --worker embedded|off --fast-path both|on|off --no-build]
 // Sends N signed deliveries at a fixed rate to the running app (production build, SQLite in WAL mode,
 // in-process worker on by default), then the same load to a bare route of the same server, and prints
 // p50/p99 latency and throughput for both.
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     rate: { type: "string", default: "500" },
     port: { type: "string", default: "3300" },
     worker: { type: "string", default: "embedded" },
+    "fast-path": { type: "string", default: "both" },
     "no-build": { type: "boolean", default: false },
     database: { type: "string", default: `file:${path.join(root, "data/bench.sqlite")}` },
   },
@@ -79,24 +80,6 @@ async function main() {
     console.log("building the app (remix vite:build)…");
     execFileSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], { cwd: root, stdio: "pipe" });
   }
-  if (args.database.startsWith("file:")) {
-    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(args.database.slice(5) + suffix, { force: true });
-  }
-  await migrateDatabase(args.database);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    IB_SANDBOX: "1",
-    DATABASE_URL: args.database,
-    PORT: args.port,
-    SHOPIFY_APP_URL: `http://127.0.0.1:${args.port}`,
-    LOG_LEVEL: "warn",
-    WORKER: args.worker,
-  };
-  const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve) => server.stdout!.on("data", (b: Buffer) => b.toString().includes("listening") && resolve()));
-  const base = `http://127.0.0.1:${args.port}`;
-
   const body = JSON.stringify(samplePayload());
   const hmac = signWebhook(body, SANDBOX_API_SECRET);
   const headers = () => ({
@@ -108,23 +91,6 @@ async function main() {
     "x-shopify-webhook-id": randomUUID(),
     "x-shopify-event-id": randomUUID(),
   });
-
-  // Warm up both paths (JIT, page cache), then measure.
-  await paced(`${base}/webhooks/orders`, Math.min(1000, count), rate, body, headers);
-  await paced(`${base}/healthz`, Math.min(1000, count), rate, body, headers);
-  const intake = await paced(`${base}/webhooks/orders`, count, rate, body, headers);
-  const bare = await paced(`${base}/healthz`, count, rate, body, headers);
-
-  let rows = "";
-  if (args.database.startsWith("file:")) {
-    const { default: Database } = await import("better-sqlite3");
-    const db = new Database(args.database.slice(5), { readonly: true });
-    const n = (table: string) => (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
-    rows = `${n("WebhookDelivery")} deliveries and ${n("Job")} jobs stored (${n("SyncLogEntry")} log entries written by the worker so far)`;
-    db.close();
-  }
-  server.kill("SIGTERM");
-
   const row = (route: string, r: RunResult) => ({
     route,
     sent: r.latencies.length,
@@ -134,10 +100,52 @@ async function main() {
     "max ms": r.latencies.at(-1)?.toFixed(1),
     "req/s": Math.round(r.latencies.length / r.seconds),
   });
+  const table = [];
+  const ratios: string[] = [];
+  // Both designs, each on a fresh database and server: the fast path ahead of Remix (the default), and every
+  // delivery through the Remix route (WEBHOOK_FAST_PATH=off).
+  for (const fastPath of args["fast-path"] === "both" ? ["on", "off"] : [args["fast-path"]]) {
+    if (args.database.startsWith("file:")) {
+      for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(args.database.slice(5) + suffix, { force: true });
+    }
+    await migrateDatabase(args.database);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      IB_SANDBOX: "1",
+      DATABASE_URL: args.database,
+      PORT: args.port,
+      SHOPIFY_APP_URL: `http://127.0.0.1:${args.port}`,
+      LOG_LEVEL: "warn",
+      WORKER: args.worker,
+      WEBHOOK_FAST_PATH: fastPath,
+    };
+    const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => server.stdout!.on("data", (b: Buffer) => b.toString().includes("listening") && resolve()));
+    const base = `http://127.0.0.1:${args.port}`;
+    // Warm up both paths (JIT, page cache), then measure.
+    await paced(`${base}/webhooks/orders`, Math.min(1000, count), rate, body, headers);
+    await paced(`${base}/healthz`, Math.min(1000, count), rate, body, headers);
+    const intake = await paced(`${base}/webhooks/orders`, count, rate, body, headers);
+    const bare = await paced(`${base}/healthz`, count, rate, body, headers);
+    if (args.database.startsWith("file:")) {
+      const { default: Database } = await import("better-sqlite3");
+      const db = new Database(args.database.slice(5), { readonly: true });
+      const n = (t: string) => (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
+      const expected = count + Math.min(1000, count);
+      const stored = n("WebhookDelivery");
+      ratios.push(`fast path ${fastPath}: ${stored} deliveries and ${n("Job")} jobs stored of ${expected} sent${stored === expected ? "" : " (MISSING ROWS)"}`);
+      db.close();
+    }
+    const exit = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exit;
+    table.push(row(`fast path ${fastPath}: POST /webhooks/orders (intake)`, intake), row(`fast path ${fastPath}: POST /healthz (bare)`, bare));
+    ratios.push(`fast path ${fastPath}: p99 intake / p99 bare = ${(pct(intake.latencies, 99) / pct(bare.latencies, 99)).toFixed(2)}×`);
+  }
   console.log(`\n${count} deliveries at ${rate}/s, worker ${args.worker}, ${path.basename(args.database)}:`);
-  console.table([row("POST /webhooks/orders (intake)", intake), row("POST /healthz (bare)", bare)]);
-  console.log(`p99 intake / p99 bare: ${(pct(intake.latencies, 99) / pct(bare.latencies, 99)).toFixed(2)}×`);
-  if (rows) console.log(`rows: ${rows}; expected ${count + Math.min(1000, count)} deliveries (warm-up + measured)`);
+  console.table(table);
+  for (const line of ratios) console.log(line);
 }
 
 function samplePayload() {

@@ -10,11 +10,13 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { SANDBOX_API_SECRET } from "../app/lib/env.server";
 import { migrateDatabase } from "../app/db/migrations.server";
 import { signWebhook } from "../test/simulators/shopify-admin/server";
+import { summarizeProfile, type Profile } from "./bench/profile";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     port: { type: "string", default: "3300" },
     worker: { type: "string", default: "embedded" },
     "fast-path": { type: "string", default: "both" },
+    profile: { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
     database: { type: "string", default: `file:${path.join(root, "data/bench.sqlite")}` },
   },
@@ -102,6 +105,7 @@ async function main() {
   });
   const table = [];
   const ratios: string[] = [];
+  const profiles: string[] = [];
   // Both designs, each on a fresh database and server: the fast path ahead of Remix (the default), and every
   // delivery through the Remix route (WEBHOOK_FAST_PATH=off).
   for (const fastPath of args["fast-path"] === "both" ? ["on", "off"] : [args["fast-path"]]) {
@@ -120,7 +124,10 @@ async function main() {
       WORKER: args.worker,
       WEBHOOK_FAST_PATH: fastPath,
     };
-    const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+    // --profile: the server's CPU profile (warm-up included), summed up after the runs.
+    const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-webhooks-prof-"));
+    const profileArgs = args.profile ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+    const server = spawn(process.execPath, [...profileArgs, "--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
     await new Promise<void>((resolve) => server.stdout!.on("data", (b: Buffer) => b.toString().includes("listening") && resolve()));
     const base = `http://127.0.0.1:${args.port}`;
     // Warm up both paths (JIT, page cache), then measure.
@@ -140,12 +147,15 @@ async function main() {
     const exit = new Promise((resolve) => server.once("exit", resolve));
     server.kill("SIGTERM");
     await exit;
+    for (const file of fs.readdirSync(profileDir)) profiles.push(summarizeProfile(JSON.parse(fs.readFileSync(path.join(profileDir, file), "utf8")) as Profile, `the server, fast path ${fastPath}`));
+    fs.rmSync(profileDir, { recursive: true, force: true });
     table.push(row(`fast path ${fastPath}: POST /webhooks/orders (intake)`, intake), row(`fast path ${fastPath}: POST /healthz (bare)`, bare));
     ratios.push(`fast path ${fastPath}: p99 intake / p99 bare = ${(pct(intake.latencies, 99) / pct(bare.latencies, 99)).toFixed(2)}×`);
   }
   console.log(`\n${count} deliveries at ${rate}/s, worker ${args.worker}, ${path.basename(args.database)}:`);
   console.table(table);
   for (const line of ratios) console.log(line);
+  for (const text of profiles) console.log(text);
 }
 
 function samplePayload() {

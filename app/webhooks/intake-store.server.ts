@@ -8,7 +8,7 @@
 // of a millisecond. The statements write exactly what Prisma writes (test/integration/intake-store.test.ts
 // reads both back through Prisma and compares them), so the worker cannot tell which way a row came.
 import path from "node:path";
-import Database from "better-sqlite3";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/errors";
@@ -64,48 +64,59 @@ export function preparedIntakeStore(url: string | undefined): IntakeStore {
   return databaseFlavour(url) === "postgresql" ? postgresIntakeStore(url!) : sqliteIntakeStore(path.resolve(sqliteFileFromUrl(url)));
 }
 
-// Prisma's SQLite adapter keeps a DateTime as ISO 8601 text with an explicit UTC offset.
-const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
-
-class Duplicate extends Error {}
-
+/**
+ * SQLite: a thread of its own holds the connection (intake-writer.thread.ts). better-sqlite3 is synchronous, so
+ * on the event loop every commit's sync to disk, and now and then a WAL checkpoint's, would hold back every
+ * request behind it; in the thread they hold back only the deliveries being written, and those that arrive
+ * meanwhile go into the next commit together (group commit).
+ */
 function sqliteIntakeStore(file: string): IntakeStore {
-  const sqlite = new Database(file, { timeout: 10_000 });
-  // The file is in WAL mode already (the migrations set it); this connection keeps full durability, since
-  // Shopify's 200 promises the delivery is on disk.
-  sqlite.pragma("synchronous = FULL");
-  const delivery = sqlite.prepare(
-    `INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "dedupeKey", "webhookId", "eventId", "apiVersion", "triggeredAt", "payload", "receivedAt")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("shopDomain", "dedupeKey") DO NOTHING`,
-  );
-  const job = sqlite.prepare(
-    `INSERT INTO "Job" ("id", "uniqueKey", "shopDomain", "type", "groupKey", "payload", "status", "runAt", "attempts", "maxAttempts", "createdAt", "updatedAt")
-     VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?) ON CONFLICT ("uniqueKey") DO NOTHING`,
-  );
-  const both = sqlite.transaction((d: DeliveryRow, j: JobInsert) => {
-    const now = sqliteTime(new Date());
-    const stored = delivery.run(d.id, d.shopDomain, d.topic, d.dedupeKey, d.webhookId, d.eventId, d.apiVersion, d.triggeredAt ? sqliteTime(d.triggeredAt) : null, d.payload, now);
-    if (stored.changes === 0) throw new Duplicate();
-    const queued = job.run(j.id, j.uniqueKey, j.shopDomain, j.type, j.groupKey, j.payload, sqliteTime(j.runAt), j.maxAttempts, now, now);
-    // Its job is there already (the delivery row was redacted since): nothing is written, as with Prisma.
-    if (queued.changes === 0) throw new Duplicate();
-  });
+  type Waiting = { resolve: (outcome: "recorded" | "duplicate") => void; reject: (error: unknown) => void };
+  const waiting = new Map<number, Waiting>();
+  let next = 0;
+  let thread: Worker | null = null;
+  const start = () => {
+    const t = new Worker(path.join(import.meta.dirname, "intake-writer.thread.ts"), { execArgv: ["--import", "tsx"], workerData: { file } });
+    t.unref();
+    t.on("message", (answer: WriterAnswer) => {
+      const w = waiting.get(answer.id);
+      waiting.delete(answer.id);
+      if (answer.error) w?.reject(new Error(`recording the webhook delivery failed: ${answer.error}`));
+      else w?.resolve(answer.outcome!);
+    });
+    // A thread that died fails what it held (Shopify sends those again); the next delivery starts another.
+    const fail = (error: unknown) => {
+      if (thread === t) thread = null;
+      for (const w of waiting.values()) w.reject(error instanceof Error ? error : new Error("the intake's writer thread stopped"));
+      waiting.clear();
+    };
+    t.on("error", fail);
+    t.on("exit", (code) => fail(new Error(`the intake's writer thread stopped (exit ${code})`)));
+    return t;
+  };
   return {
-    async record(d, j) {
-      try {
-        // IMMEDIATE: the write lock first, so that the commit never has to upgrade a read lock and fail busy.
-        both.immediate(d, j);
-        return "recorded";
-      } catch (error) {
-        if (error instanceof Duplicate) return "duplicate";
-        throw error;
-      }
+    record(delivery, job) {
+      thread ??= start();
+      const id = next++;
+      const t = thread;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        t.postMessage({ id, delivery, job } satisfies WriterRequest);
+      });
     },
     async close() {
-      sqlite.close();
+      const t = thread;
+      thread = null;
+      if (!t) return;
+      const exited = new Promise((resolve) => t.once("exit", resolve));
+      t.postMessage({ close: true });
+      await exited;
     },
   };
 }
+
+export type WriterRequest = { id: number; delivery: DeliveryRow; job: JobInsert } | { close: true };
+export type WriterAnswer = { id: number; outcome?: "recorded" | "duplicate"; error?: string };
 
 function postgresIntakeStore(url: string): IntakeStore {
   const pool = new pg.Pool({ connectionString: url, max: 8 });

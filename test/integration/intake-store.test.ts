@@ -89,4 +89,13 @@ describeWithDb("the intake's stores", () => {
     expect(await store.record(again.delivery, again.job)).toBe("duplicate");
     expect([await db.webhookDelivery.count(), await db.job.count()]).toEqual([0, 1]);
   });
+
+  it.each(stores.map(([name]) => name))("%s: 50 deliveries at once, one event among them twice: 50 recorded, the repeat a duplicate", async (name) => {
+    const store = stores.find(([n]) => n === name)![1];
+    const keys = Array.from({ length: 50 }, () => randomUUID());
+    const outcomes = await Promise.all([...keys, keys[7]].map((key) => rows(key)).map(({ delivery, job }) => store.record(delivery, job)));
+    expect(outcomes.filter((o) => o === "recorded")).toHaveLength(50);
+    expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(1);
+    expect([await db.webhookDelivery.count(), await db.job.count()]).toEqual([50, 50]);
+  });
 });

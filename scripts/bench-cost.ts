@@ -8,7 +8,7 @@
 //   3. latency: orders at a steady rate with the worker running: webhook received → invoice booked, p50/p99.
 // SQL statements are counted at Prisma's driver adapter (every statement it sends), and the intake's prepared
 // statements at theirs. --profile adds a CPU profile of the warm pipeline, grouped by where the time went.
-// The last line is a JSON summary (for bench:ci).
+// It ends with a JSON summary; --check compares its counts with scripts/bench/baseline.json (CI runs that).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     "latency-orders": { type: "string", default: "200" },
     rate: { type: "string", default: "20" },
     profile: { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
   },
 });
 const N = Number(args.orders);
@@ -178,6 +179,7 @@ for (const batch of ["cold", "warm"]) {
   let wall = performance.now();
   await deliver(ids, 16);
   const intakeCpu = cpuMs(cpu);
+  const statementsAtIntake = statements();
   const intakeWall = (performance.now() - wall) / 1000;
   table.push({ phase: `${batch}: intake`, items: N, "items/s": Math.round(N / intakeWall), "CPU ms/item": (intakeCpu / N).toFixed(3), "SQL/item": ((statements() + intakeStatements) / N).toFixed(2), "SQL by kind": JSON.stringify({ ...byVerb(), "prepared (record)": intakeStatements }) });
 
@@ -208,6 +210,7 @@ for (const batch of ["cold", "warm"]) {
   summary[`${batch}CpuMsPerInvoice`] = Number((drainCpu / invoices).toFixed(2));
   summary[`${batch}SqlPerInvoice`] = Number((statements() / invoices).toFixed(1));
   summary[`${batch}IntakeCpuMsPerDelivery`] = Number((intakeCpu / N).toFixed(3));
+  summary.intakeSqlPerDelivery = Math.max(summary.intakeSqlPerDelivery ?? 0, Number(((statementsAtIntake + intakeStatements) / N).toFixed(2)));
 }
 
 // ------------------------------------------------------------------------------------------ 3. latency
@@ -247,9 +250,23 @@ console.table(table);
 if (profileText) console.log(profileText);
 console.log(JSON.stringify({ bench: "cost", database: args.database, orders: N, concurrency: CONCURRENCY, ...summary }));
 
+// --check: the counts against scripts/bench/baseline.json (CI), 10% allowed.
+let regressed = false;
+if (args.check) {
+  const baseline = JSON.parse(fs.readFileSync(path.join(root, "scripts/bench/baseline.json"), "utf8")) as Record<string, number | string>;
+  for (const [key, limit] of Object.entries(baseline)) {
+    if (typeof limit !== "number") continue;
+    const now = summary[key];
+    const ok = now !== undefined && now <= limit * 1.1;
+    console.log(`${ok ? "ok" : "REGRESSED"}: ${key} ${now} (baseline ${limit})`);
+    regressed ||= !ok;
+  }
+}
+
 sims.stdin!.end();
 await new Promise((resolve) => intakeServer.close(resolve));
 await store.close();
 await db.$disconnect();
 await dropDatabase();
 fs.rmSync(dir, { recursive: true, force: true });
+if (regressed) process.exit(1);

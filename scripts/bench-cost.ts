@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { summarizeProfile, type Profile } from "./bench/profile";
+import { scratchDatabase } from "./bench/scratch-database";
 import { parseArgs } from "node:util";
 
 const { values: args } = parseArgs({
@@ -36,26 +37,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-cost-"));
 
 // ------------------------------------------------------------------------------------------ the database
-let databaseUrl = `file:${path.join(dir, "app.sqlite")}`;
-let dropDatabase = async () => {};
-if (args.database === "postgresql") {
-  const pg = (await import("pg")).default;
-  const admin = process.env.PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const name = `ib_cost_${process.pid}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
-  dropDatabase = async () => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
-}
+const scratch = await scratchDatabase(args.database, "cost", dir);
+const databaseUrl = scratch.url;
 Object.assign(process.env, { IB_SANDBOX: "1", LOG_LEVEL: "silent", WORKER: "off", RECONCILE_EVERY_MINUTES: "0", DATABASE_URL: databaseUrl, DATA_DIR: dir });
 const { migrateDatabase } = await import("../app/db/migrations.server");
 await migrateDatabase(databaseUrl);
@@ -253,9 +236,8 @@ console.log(JSON.stringify({ bench: "cost", database: args.database, orders: N, 
 // --check: the counts against scripts/bench/baseline.json (CI), 10% allowed.
 let regressed = false;
 if (args.check) {
-  const baseline = JSON.parse(fs.readFileSync(path.join(root, "scripts/bench/baseline.json"), "utf8")) as Record<string, number | string>;
-  for (const [key, limit] of Object.entries(baseline)) {
-    if (typeof limit !== "number") continue;
+  const baselines = JSON.parse(fs.readFileSync(path.join(root, "scripts/bench/baseline.json"), "utf8")) as Record<string, Record<string, number>>;
+  for (const [key, limit] of Object.entries(baselines[args.database] ?? {})) {
     const now = summary[key];
     const ok = now !== undefined && now <= limit * 1.1;
     console.log(`${ok ? "ok" : "REGRESSED"}: ${key} ${now} (baseline ${limit})`);
@@ -267,6 +249,6 @@ sims.stdin!.end();
 await new Promise((resolve) => intakeServer.close(resolve));
 await store.close();
 await db.$disconnect();
-await dropDatabase();
+await scratch.drop();
 fs.rmSync(dir, { recursive: true, force: true });
 if (regressed) process.exit(1);

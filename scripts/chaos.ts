@@ -16,6 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { scratchDatabase } from "./bench/scratch-database";
 
 const { values: args } = parseArgs({
   options: {
@@ -47,19 +48,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ib-chaos-"));
 // The worker runs apart from the intake, as at scale: on PostgreSQL (the default; a fresh database on the
 // server at PG_ADMIN_URL), or on SQLite (--database sqlite), where two processes share one file's write lock.
-const PG_ADMIN_URL = process.env.PG_ADMIN_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
-const pgName = `ib_chaos_${process.pid}`;
-let databaseUrl = `file:${path.join(dir, "chaos.sqlite")}`;
-if (args.database === "postgresql") {
-  const { default: pg } = await import("pg");
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pgName}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${pgName}`;
-  databaseUrl = url.toString();
-}
+const scratch = await scratchDatabase(args.database, "chaos", dir);
+const databaseUrl = scratch.url;
 Object.assign(process.env, { IB_SANDBOX: "1", LOG_LEVEL: "silent", WORKER: "off", DATABASE_URL: databaseUrl, DATA_DIR: dir, RECONCILE_EVERY_MINUTES: "0" });
 
 const { migrateDatabase } = await import("../app/db/migrations.server");
@@ -259,12 +249,6 @@ await db.$disconnect();
 if (args.keep) console.log(`the database is kept: ${databaseUrl}`);
 else {
   fs.rmSync(dir, { recursive: true, force: true });
-  if (args.database === "postgresql") {
-    const { default: pg } = await import("pg");
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
-    await admin.end();
-  }
+  await scratch.drop();
 }
 process.exit(duplicates === 0 && silent.length === 0 && storedDeliveries === 2 * N ? 0 : 1);

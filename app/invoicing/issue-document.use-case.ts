@@ -270,9 +270,9 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
   // made outside a job, older than a minute, was left by an attempt that stopped midway: one job takes it over
   // (a conditional update), and since the provider looks the e-mail up first, a customer that attempt created
   // is found, not made twice.
+  const run = currentRun();
+  const claim = { claimJobId: run?.jobId ?? null, claimAttempt: run?.attempt ?? null };
   if (emailKey) {
-    const run = currentRun();
-    const claim = { claimJobId: run?.jobId ?? null, claimAttempt: run?.attempt ?? null };
     const inProgress = () =>
       new RetryableError("customer_in_progress", "Another order of the same customer is being invoiced right now; this one follows shortly.");
     let held = byEmail;
@@ -301,10 +301,7 @@ async function customerFor(input: IssueInput, deps: IssueDeps) {
   // A failed attempt gives its claim back at once, so that the retry need not wait for it to go stale.
   const release = async () => {
     if (emailKey) {
-      const run = currentRun();
-      await deps.db.customerLink.deleteMany({
-        where: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: emailKey, externalId: PENDING, claimJobId: run?.jobId ?? null, claimAttempt: run?.attempt ?? null },
-      });
+      await deps.db.customerLink.deleteMany({ where: { shopDomain: input.shopDomain, providerType: input.providerType, matchKey: emailKey, externalId: PENDING, ...claim } });
     }
   };
   const customer = await deps.provider.findOrCreateCustomer({

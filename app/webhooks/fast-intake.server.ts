@@ -83,8 +83,7 @@ function accepted(req: IncomingMessage, body: Buffer, apiSecret: string) {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return null;
   return {
     shop,
-    // The library's spelling (topicForStorage): "orders/paid" becomes "ORDERS_PAID".
-    topic: topic.toUpperCase().replace(/[/.]/g, "_"),
+    topic,
     webhookId,
     eventId: header("x-shopify-event-id") ?? undefined,
     triggeredAt: header("x-shopify-triggered-at") ?? undefined,

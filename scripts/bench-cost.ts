@@ -1,4 +1,5 @@
-// npm run bench:cost [-- --orders 300 --concurrency 8 --database sqlite|postgresql --latency-orders 200 --rate 20 --profile]
+// npm run bench:cost [-- --orders 300 --concurrency 8 --database sqlite|postgresql --latency-orders 200 --rate 20 --profile
+//                      --profile-out warm.cpuprofile --sql-log statements.txt]
 // What one order costs the app, with the simulators (Shopify Admin, e-conomic; no added latency) in a process
 // of their own (scripts/bench/simulators.ts), so that this process's CPU time is the app's alone:
 //   1. intake: N orders/paid deliveries sent by the Shopify simulator over HTTP to the app's intake (fast path
@@ -7,7 +8,8 @@
 //      customers and products are created; then warm: the same buyers and products again);
 //   3. latency: orders at a steady rate with the worker running: webhook received → invoice booked, p50/p99.
 // SQL statements are counted at Prisma's driver adapter (every statement it sends), and the intake's prepared
-// statements at theirs. --profile adds a CPU profile of the warm pipeline, grouped by where the time went.
+// statements at theirs. --profile adds a CPU profile of the warm pipeline, grouped by where the time went
+// (--profile-out keeps it, for Chrome's DevTools); --sql-log writes every statement, to see what one invoice sends.
 // It ends with a JSON summary; --check compares its counts with scripts/bench/baseline.json (CI runs that).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -28,6 +30,8 @@ const { values: args } = parseArgs({
     "latency-orders": { type: "string", default: "200" },
     rate: { type: "string", default: "20" },
     profile: { type: "boolean", default: false },
+    "profile-out": { type: "string" },
+    "sql-log": { type: "string" },
     check: { type: "boolean", default: false },
   },
 });
@@ -48,6 +52,7 @@ const sql = new Map<string, number>();
 const countStatement = (query: { sql: string }) => {
   const verb = /^\s*(\w+)/.exec(query.sql)?.[1]?.toUpperCase() ?? "?";
   sql.set(verb, (sql.get(verb) ?? 0) + 1);
+  if (args["sql-log"]) fs.appendFileSync(args["sql-log"], query.sql.replace(/\s+/g, " ") + "\n");
 };
 type Adapter = { queryRaw: (q: { sql: string }) => unknown; executeRaw: (q: { sql: string }) => unknown; startTransaction: (...a: unknown[]) => Promise<Adapter> };
 function counting<T extends object>(adapter: T): T {
@@ -184,6 +189,7 @@ for (const batch of ["cold", "warm"]) {
   if (session) {
     const { profile } = await session.post("Profiler.stop");
     profileText = summarizeProfile(profile as Profile, "the warm pipeline");
+    if (args["profile-out"]) fs.writeFileSync(args["profile-out"], JSON.stringify(profile));
     session.disconnect();
   }
   const invoices = (await booked()) - before;

@@ -96,7 +96,7 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
         throw error;
       });
   }
-  await record(db, row.id, document);
+  let recorded = await record(db, row.id, document);
 
   // The invariant: nothing is booked whose total differs from what Shopify charged (or refunded).
   if (document.state === "draft" && document.totalMinor !== null && document.totalMinor !== input.plan.totals.gross) {
@@ -112,10 +112,10 @@ export async function issueDocument(input: IssueInput, deps: IssueDeps): Promise
   if (input.book && document.state !== "booked") {
     await assertLeaseHeld();
     document = await provider.finalizeDocument({ document });
-    await record(db, row.id, document);
+    recorded = await record(db, row.id, document);
   }
 
-  if (document.state === "booked") await storePdf(input, deps, row.id, document);
+  if (document.state === "booked") await storePdf(input, deps, recorded, document);
   const emailedTo = document.state === "booked" && !input.credit ? await emailOnce(input, deps, row.id, document) : null;
   // The order's metafield shows its invoice; credit notes are listed in the app and the customer account.
   if (!input.credit) await writeBack(input, deps, row.id, document);
@@ -213,8 +213,9 @@ async function productsFor(input: IssueInput, deps: IssueDeps): Promise<ProductM
   return matches;
 }
 
-async function record(db: Db, id: string, document: DocumentRef) {
-  await db.document.update({
+/** The provider's answer on our row; the row as it now is. */
+function record(db: Db, id: string, document: DocumentRef) {
+  return db.document.update({
     where: { id },
     data: {
       providerRef: document.providerRef,
@@ -345,13 +346,18 @@ export async function refetchPdf(deps: Pick<IssueDeps, "db" | "provider" | "data
   const row = await deps.db.document.findUniqueOrThrow({ where: { id: documentId } });
   const document = refOf(row);
   if (!document || document.state !== "booked") throw new PermanentError("pdf_not_booked", "Only a booked document has a PDF to fetch.");
-  await deps.db.document.update({ where: { id: documentId }, data: { pdfPath: null, pdfSha256: null } });
-  await storePdf({ shopDomain: row.shopDomain }, deps, documentId, document);
+  const cleared = await deps.db.document.update({ where: { id: documentId }, data: { pdfPath: null, pdfSha256: null } });
+  await storePdf({ shopDomain: row.shopDomain }, deps, cleared, document);
 }
 
 /** The PDF, fetched once and kept under the data folder with its hash; a missing or broken copy is fetched again. */
-async function storePdf(input: Pick<IssueInput, "shopDomain">, deps: Pick<IssueDeps, "db" | "provider" | "dataDir">, documentId: string, document: DocumentRef) {
-  const row = await deps.db.document.findUniqueOrThrow({ where: { id: documentId } });
+async function storePdf(
+  input: Pick<IssueInput, "shopDomain">,
+  deps: Pick<IssueDeps, "db" | "provider" | "dataDir">,
+  row: { id: string; number: string | null; pdfPath: string | null; pdfSha256: string | null },
+  document: DocumentRef,
+) {
+  const documentId = row.id;
   if (await storedPdfOrNull({ dataDir: deps.dataDir, documentId, invoiceNumber: row.number ?? documentId, pdfPath: row.pdfPath, pdfSha256: row.pdfSha256 })) return;
   const bytes = await deps.provider.getPdf({ document });
   const relative = path.join("documents", input.shopDomain, `${documentId}.pdf`);

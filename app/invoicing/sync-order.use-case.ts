@@ -28,12 +28,16 @@ export type SyncOrderDeps = {
   /** The shop's accounting system, from its active connection; null when none is connected. */
   providerFor: (
     shop: string,
+    /** The shop's settings, when the caller has just read them (one statement fewer). */
+    known?: { shopSettings: string },
   ) => Promise<{ provider: AccountingProvider; type: string; name: string; missingProducts: MissingProductPolicy; connectionId: string; settings: Record<string, unknown> } | null>;
   dataDir: string;
   now?: () => Date;
   /** Enqueues a follow-up job (the buyer's e-mail after booking); absent, nothing is enqueued. */
   enqueue?: (spec: JobSpec) => Promise<unknown>;
 };
+
+type ShopRow = NonNullable<Awaited<ReturnType<Db["shop"]["findUnique"]>>>;
 
 type OrderPage = { order: { lineItems: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null };
 
@@ -72,11 +76,13 @@ export async function syncOrder(
     deliveryId: string | null;
     /** A staff member's "Generate invoice" (the admin order action): the kind and the dates they chose. */
     request?: StaffRequest;
+    /** The shop's row, when the caller has just read it; read here otherwise. */
+    shop?: ShopRow | null;
   },
   deps: SyncOrderDeps,
 ): Promise<SyncOrderOutcome> {
   const { db } = deps;
-  const shop = await db.shop.findUnique({ where: { shopDomain: input.shopDomain } });
+  const shop = input.shop !== undefined ? input.shop : await db.shop.findUnique({ where: { shopDomain: input.shopDomain } });
   const settings = readShopSettings(shop?.settings);
   const log = (status: "done" | "skipped" | "info" | "failed", message: string, order?: NormalizedOrder, detail?: Record<string, unknown>) =>
     writeSyncLog(db, {
@@ -138,7 +144,7 @@ export async function syncOrder(
     return "skipped";
   }
 
-  const connection = await deps.providerFor(input.shopDomain);
+  const connection = await deps.providerFor(input.shopDomain, shop ? { shopSettings: shop.settings } : undefined);
   const provider = connection?.provider;
   if (connection && provider?.capabilities.documentKinds.length === 0) {
     await log("skipped", `Order ${order.name} was not sent to ${connection.name}: sending orders there is turned off in the connection's settings (Settings → Connection). Its invoice is made in ${connection.name} itself.`, order);

@@ -85,7 +85,7 @@ export function createHandlers(deps: HandlerDeps): Record<JobType, JobHandler> {
         return;
       }
       if (orderId && delivery.topic !== "REFUNDS_CREATE") {
-        await syncOrder({ shopDomain: job.shopDomain, orderId, topic: delivery.topic, payload, jobId: job.id, deliveryId: delivery.id }, syncDeps);
+        await syncOrder({ shopDomain: job.shopDomain, orderId, topic: delivery.topic, payload, jobId: job.id, deliveryId: delivery.id, shop }, syncDeps);
         return;
       }
       // A notification that names no order (or a refund without its id): recorded, nothing to do.

@@ -153,15 +153,17 @@ export class JobRunner {
   }
 
   /**
-   * Whether this worker still holds the job and its group with time to spare (a third of the lease, which a
-   * renewal restores to a full lease), so that no other worker can take them over during the step that follows.
+   * Whether this worker still holds the job with time to spare (a third of the lease, which a renewal restores
+   * to a full lease), so that no other run of it can start during the step that follows. A job of a group is
+   * held through its group: every run of a grouped job (and of its order's other jobs) takes the group first,
+   * so while the group is this run's, nothing else of the order runs. One statement either way.
    */
   private async holds(row: JobRow): Promise<boolean> {
     const margin = new Date(Date.now() + Math.floor(this.leaseMs / 3));
-    const job = await this.db.job.count({ where: { id: row.id, leaseOwner: this.workerId, status: "running", leaseUntil: { gt: margin } } });
-    if (job !== 1) return false;
-    if (!row.groupKey) return true;
-    return (await this.db.jobGroupLock.count({ where: { groupKey: row.groupKey, owner: this.workerId, jobId: row.id, leaseUntil: { gt: margin } } })) === 1;
+    if (row.groupKey) {
+      return (await this.db.jobGroupLock.count({ where: { groupKey: row.groupKey, owner: this.workerId, jobId: row.id, leaseUntil: { gt: margin } } })) === 1;
+    }
+    return (await this.db.job.count({ where: { id: row.id, leaseOwner: this.workerId, status: "running", leaseUntil: { gt: margin } } })) === 1;
   }
 
   private async renewLease(row: JobRow) {

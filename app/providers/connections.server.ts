@@ -42,7 +42,7 @@ export function runtimeFor(db: Db, connection: { id: string; providerType: strin
 }
 
 export function providerForShop(db: Db) {
-  return async (shopDomain: string) => {
+  return async (shopDomain: string, known?: { shopSettings: string }) => {
     const connections = await db.connection.findMany({ where: { shopDomain, status: { in: ["active", "paused"] } }, orderBy: { createdAt: "asc" } });
     const connection = connections.find((c) => c.status === "active");
     if (!connection) {
@@ -57,8 +57,8 @@ export function providerForShop(db: Db) {
     const settings = JSON.parse(connection.settings) as Record<string, unknown>;
     const credentials = JSON.parse(decryptSecret(connection.encryptedCredentials, allKeys()));
     // The rules page's policy; a connection saved before the policy moved there keeps its own.
-    const shop = await db.shop.findUnique({ where: { shopDomain }, select: { settings: true } });
-    const policy = missingProductsPolicy(shop?.settings) ?? settings.missingProducts;
+    const shopSettings = known ? known.shopSettings : (await db.shop.findUnique({ where: { shopDomain }, select: { settings: true } }))?.settings;
+    const policy = missingProductsPolicy(shopSettings) ?? settings.missingProducts;
     return {
       provider: createProvider({ type: connection.providerType, credentials, settings, runtime: runtimeFor(db, connection) }),
       type: connection.providerType,

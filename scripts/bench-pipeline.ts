@@ -414,5 +414,25 @@ for (const r of runs) {
   );
 }
 
+// The line `npm run bench` (scripts/bench-all.ts) reads.
+console.log(
+  JSON.stringify({
+    bench: "pipeline",
+    concurrency: CONCURRENCY,
+    runs: runs.map((r) => ({
+      label: r.label,
+      orders: r.orders,
+      coldInvoicesPerSecond: r.batches[0]?.["invoices/s (one worker)"],
+      warmInvoicesPerSecond: r.batches[1]?.["invoices/s (one worker)"],
+      coldCallsPerInvoice: r.batches[0]?.["calls/invoice"],
+      warmCallsPerInvoice: r.batches[1]?.["calls/invoice"],
+      rejected429: r.rejected429,
+      booked: r.batches.reduce((sum, b) => sum + b.booked, 0),
+      expected: r.orders * r.batches.length,
+      failedJobs: r.batches.reduce((sum, b) => sum + b.failedJobs, 0),
+    })),
+  }),
+);
+
 await appDb.$disconnect();
 fs.rmSync(dir, { recursive: true, force: true });

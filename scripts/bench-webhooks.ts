@@ -105,6 +105,7 @@ async function main() {
   });
   const table = [];
   const ratios: string[] = [];
+  const summary: Record<string, number> = {};
   const profiles: string[] = [];
   // Both designs, each on a fresh database and server: the fast path ahead of Remix (the default), and every
   // delivery through the Remix route (WEBHOOK_FAST_PATH=off).
@@ -151,11 +152,21 @@ async function main() {
     fs.rmSync(profileDir, { recursive: true, force: true });
     table.push(row(`fast path ${fastPath}: POST /webhooks/orders (intake)`, intake), row(`fast path ${fastPath}: POST /healthz (bare)`, bare));
     ratios.push(`fast path ${fastPath}: p99 intake / p99 bare = ${(pct(intake.latencies, 99) / pct(bare.latencies, 99)).toFixed(2)}×`);
+    const design = fastPath === "on" ? "fastPath" : "remixOnly";
+    Object.assign(summary, {
+      [`${design}IntakeP50Ms`]: Number(pct(intake.latencies, 50).toFixed(2)),
+      [`${design}IntakeP99Ms`]: Number(pct(intake.latencies, 99).toFixed(2)),
+      [`${design}BareP99Ms`]: Number(pct(bare.latencies, 99).toFixed(2)),
+      [`${design}RatioP99`]: Number((pct(intake.latencies, 99) / pct(bare.latencies, 99)).toFixed(2)),
+      [`${design}IntakePerSecond`]: Math.round(intake.latencies.length / intake.seconds),
+    });
   }
   console.log(`\n${count} deliveries at ${rate}/s, worker ${args.worker}, ${path.basename(args.database)}:`);
   console.table(table);
   for (const line of ratios) console.log(line);
   for (const text of profiles) console.log(text);
+  // The line `npm run bench` (scripts/bench-all.ts) reads.
+  console.log(JSON.stringify({ bench: "webhooks", count, rate, worker: args.worker, ...summary }));
 }
 
 function samplePayload() {

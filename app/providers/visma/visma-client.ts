@@ -73,8 +73,11 @@ export function vismaHttp(options: { baseUrl: string; tokens: TokenSource; pace?
   async function send(request: AxiosRequestConfig & { method: string; url: string }) {
     // One retry after a 401: the token may have been revoked by a refresh elsewhere, or expired early.
     for (let attempt = 0; ; attempt++) {
-      await options.pace?.(endpointOf(request.method, request.url));
       const token = await options.tokens.accessToken();
+      // Paced last, so that the request leaves as soon as the limiter lets it (a token refresh, which can
+      // take seconds, happens before): Visma counts requests when they arrive, and the pacer's windows
+      // hold only if the requests arrive as they were let through.
+      await options.pace?.(endpointOf(request.method, request.url));
       try {
         return await http.request({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } });
       } catch (error) {

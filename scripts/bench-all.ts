@@ -60,6 +60,46 @@ const benches: Array<{ name: string; script: string; full: string[]; quick: stri
         met: r.booked === r.expected && (r.rejected429 ?? 0) === 0 && r.failedJobs === 0,
       })),
   },
+  {
+    name: "scale-out",
+    script: "scripts/bench-scale-out.ts",
+    full: ["--workers", "1,2,4", "--orders", "400"],
+    quick: ["--workers", "1,2", "--orders", "100"],
+    rows: (s) => [
+      ...((s.runs as Summary[] | undefined) ?? []).map((r) =>
+        row("3 scale-out", `${String(r.workers)} worker process(es): invoices/s (ratio to 1)`, r.invoicesPerSecond, "ratio grows (bounded by 2 cores)", null, ` (${String(r.ratioToOne)}×)`),
+      ),
+      row("3 scale-out", "overlapping runs of one order's jobs", s.overlaps, "0", (v) => v === 0),
+      row("3 scale-out", "orders with 2+ invoices / none", typeof s.duplicates === "number" && typeof s.missing === "number" ? s.duplicates + s.missing : undefined, "0", (v) => v === 0),
+    ],
+  },
+  {
+    name: "import",
+    script: "scripts/bench-import.ts",
+    full: ["--orders", "10000"],
+    quick: ["--orders", "500"],
+    rows: (s) => [
+      row("4 import", `${String(s.orders)} orders to Visma: seconds`, s.seconds, "—", null),
+      row("4 import", "peak RSS (MB)", s.peakRssMb, "≤ 256", (v) => v <= 256),
+      row("4 import", "Visma quota used (busiest endpoint)", s.vismaQuotaUsed, "≥ 0.90", (v) => v >= 0.9),
+      row("4 import", "Visma 429s", s.visma429, "0", (v) => v === 0),
+      row("4 import", "duplicates + failures", typeof s.duplicates === "number" && typeof s.failures === "number" ? s.duplicates + s.failures : undefined, "0", (v) => v === 0),
+    ],
+  },
+  {
+    name: "admin-pages",
+    script: "scripts/bench-admin-pages.ts",
+    full: ["--runs", "3"],
+    quick: ["--runs", "1"],
+    rows: (s) =>
+      Object.entries((s.pages as Record<string, Summary> | undefined) ?? {}).map(([page, m]) => ({
+        area: "6 admin pages",
+        measure: `${page}: LCP ms / CLS / INP ms (4× CPU slowdown)`,
+        value: `${String(m.lcpMs)} / ${String(m.cls)} / ${String(m.inpMs)}`,
+        target: "≤ 2500 / ≤ 0.1 / ≤ 200",
+        met: m.withinLimits === true,
+      })),
+  },
 ];
 
 function row(area: string, measure: string, value: unknown, target: string, ok: ((v: number) => boolean) | null, unit = ""): Row {

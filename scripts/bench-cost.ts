@@ -21,6 +21,7 @@ import readline from "node:readline";
 import { summarizeProfile, type Profile } from "./bench/profile";
 import { scratchDatabase } from "./bench/scratch-database";
 import { parseArgs } from "node:util";
+import { benchOrder } from "./bench/orders";
 
 const { values: args } = parseArgs({
   options: {
@@ -121,17 +122,7 @@ async function addOrders(n: number): Promise<number[]> {
   const ids: number[] = [];
   for (let k = 0; k < n; k++) {
     const i = orderSeq++;
-    const order = {
-      customerId: customers[i % customers.length],
-      financialStatus: "paid",
-      taxesIncluded: i % 2 === 0,
-      billingAddress: { firstName: "Buyer", lastName: String(i), countryCode: "DK" },
-      lines: [
-        { sku: `SKU-${i % 10}`, title: `Product ${i % 10}`, quantity: 1 + (i % 3), price: "99.95", taxRate: "0.25", ...(i % 5 === 0 ? { discount: "10.00" } : {}) },
-        { sku: `SKU-${(i + 3) % 10}`, title: `Product ${(i + 3) % 10}`, quantity: 1, price: "19.50", taxRate: "0.25" },
-      ],
-      shipping: [{ title: "Post", price: "39.00", taxRate: "0.25" }],
-    };
+    const order = benchOrder(i, customers[i % customers.length]);
     ids.push(Number((await control(urls.shopify, "/_control/orders", { shop: SHOP, order })).id));
   }
   return ids;

@@ -37,6 +37,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import type { JobHandler } from "../app/jobs/queue";
+import { benchOrder } from "./bench/orders";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SELF = path.join(root, "scripts/bench-scale-out.ts");
@@ -319,17 +320,7 @@ async function runOne(input: { workers: number; orders: number; concurrency: num
     for (let i = 0; i < 40; i++) customers.push(Number((await control(urls.shopify, "/_control/customers", { shop: SHOP, email: `buyer${i}@example.dk`, firstName: "Buyer", lastName: String(i) })).id));
     const ids: number[] = [];
     for (let i = 0; i < N; i++) {
-      const order = {
-        customerId: customers[i % customers.length],
-        financialStatus: "paid",
-        taxesIncluded: i % 2 === 0,
-        billingAddress: { firstName: "Buyer", lastName: String(i), countryCode: "DK" },
-        lines: [
-          { sku: `SKU-${i % 10}`, title: `Product ${i % 10}`, quantity: 1 + (i % 3), price: "99.95", taxRate: "0.25", ...(i % 5 === 0 ? { discount: "10.00" } : {}) },
-          { sku: `SKU-${(i + 3) % 10}`, title: `Product ${(i + 3) % 10}`, quantity: 1, price: "19.50", taxRate: "0.25" },
-        ],
-        shipping: [{ title: "Post", price: "39.00", taxRate: "0.25" }],
-      };
+      const order = benchOrder(i, customers[i % customers.length]);
       ids.push(Number((await control(urls.shopify, "/_control/orders", { shop: SHOP, order })).id));
     }
 

@@ -26,6 +26,9 @@ export type BullmqOptions = RunnerOptions & {
 
 type Payload = { id: string };
 
+/** Due jobs read from the table per round of a sweep. */
+const RELAY_BATCH = 500;
+
 function connection(redisUrl: string) {
   const url = new URL(redisUrl);
   return {
@@ -81,10 +84,13 @@ export class BullmqRelay {
     }
     this.relaying = (async () => {
       try {
+        // Relayed jobs stay queued in the table until a worker takes them, so a sweep reads one batch: the
+        // oldest due. It reads again when a wake-up came in meanwhile, even if it found nothing: that
+        // job may have been committed after the read began.
         do {
           this.again = false;
-          const due = await this.runner.dueJobs(500);
-          if (due.length === 0) break;
+          const due = await this.runner.dueJobs(RELAY_BATCH);
+          if (due.length === 0) continue;
           await this.queue.addBulk(
             due.map((job) => ({
               name: job.type,

@@ -55,7 +55,7 @@ export async function startServer(options: { port: number; host?: string; produc
 
   // The job worker runs in a thread of this process (unless WORKER=off); with WORKER=off on BullMQ,
   // this process still relays its jobs to Redis.
-  const worker = startWorkerThread() ?? startRelayForWebProcess();
+  const worker = startWorkerThread() ?? (await startRelayForWebProcess());
 
   const listener = await new Promise<import("node:http").Server>((resolve) => {
     const server = app.listen(options.port, options.host ?? "0.0.0.0", () => resolve(server));

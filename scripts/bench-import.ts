@@ -18,8 +18,8 @@
 // It reports:
 // - total time (import started → the run done) and orders/s;
 // - peak RSS of this process: sampled every 50 ms during the run, and the kernel's high-water mark (VmHWM,
-//   the whole process life, setup included); target ≤ 256 MB. --heap-mb N runs the app's process with V8's
-//   old generation capped (--max-old-space-size=N), as a deployment would set it; --heap-profile writes a
+//   the whole process life, setup included); target ≤ 256 MB. The app's process runs with V8's old generation
+//   capped as `npm run worker` caps it (WORKER_HEAP_MB, 160 MB by default; --heap-mb N for another); --heap-profile writes a
 //   sampled allocation profile of the run (Chrome DevTools' .heapprofile format);
 // - Visma quota used: Visma's limit is per endpoint, so it is the busiest endpoint's requests over what the
 //   limit allowed it during the run (limit per minute × run minutes), target ≥ 90%, with every endpoint's
@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
 });
 
 // --heap-mb: V8 reads its heap limits when the process starts, so the bench runs itself again under the flag.
+// Without it, the worker's own limit (WORKER_HEAP_MB, 160 by default), as `npm run worker` runs.
+args["heap-mb"] ??= process.env.WORKER_HEAP_MB ?? "160";
 if (args["heap-mb"] && !process.execArgv.some((a) => a.startsWith("--max-old-space-size"))) {
   const again = spawn(process.execPath, [`--max-old-space-size=${Number(args["heap-mb"])}`, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: "inherit" });
   process.exit(await new Promise<number>((resolve) => again.on("exit", (code) => resolve(code ?? 1))));
@@ -145,7 +147,7 @@ if (heapSession) {
   heapSession.connect();
   await heapSession.post("HeapProfiler.startSampling", { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
-const worker = createWorker();
+const worker = await createWorker();
 const rssAtStart = process.memoryUsage().rss;
 console.error(`the app loaded: ${memory()}`);
 const started = performance.now();

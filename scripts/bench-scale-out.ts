@@ -305,7 +305,7 @@ async function runOne(input: { workers: number; orders: number; concurrency: num
     const intake = http.createServer((req, res) => fast(req, res, () => res.writeHead(404).end()));
     await new Promise<void>((resolve) => intake.listen(0, "127.0.0.1", resolve));
     cleanups.push(() => new Promise((resolve) => intake.close(resolve)));
-    const relay = startRelayForWebProcess();
+    const relay = await startRelayForWebProcess();
     if (!relay) throw new Error("the web process did not start its relay (QUEUE=bullmq, WORKER=off expected)");
     cleanups.push(() => relay.stop());
     const appUrl = `http://127.0.0.1:${(intake.address() as { port: number }).port}`;

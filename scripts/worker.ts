@@ -7,7 +7,7 @@ import { logger } from "../app/lib/logger.server";
 import { startSweepSchedule } from "../app/reconcile/reconcile.server";
 
 await configureWorkerConnection(db);
-const worker = createWorker();
+const worker = await createWorker();
 worker.start();
 // Every RECONCILE_EVERY_MINUTES, a sweep per shop for orders whose webhooks never arrived.
 startSweepSchedule({ db, logger, everyMinutes: env().RECONCILE_EVERY_MINUTES });

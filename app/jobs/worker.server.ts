@@ -5,14 +5,17 @@ import { Worker } from "node:worker_threads";
 import db from "../db.server";
 import { env, loadEnv } from "../lib/env.server";
 import { logger } from "../lib/logger.server";
-import { BullmqRelay, BullmqWorker } from "./bullmq-worker.server";
+import type { BullmqRelay, BullmqWorker } from "./bullmq-worker.server";
 import { EmbeddedWorker } from "./embedded-worker.server";
 import { createHandlers } from "./handlers.server";
 import { JobRunner } from "./job-runner.server";
 import { adminClientFor } from "../shopify/admin.server";
 
+// BullMQ and its Redis client are loaded only when QUEUE=bullmq: one machine on SQLite never pays for them.
+const bullmq = () => import("./bullmq-worker.server");
+
 /** The worker of the configured queue adapter (QUEUE). */
-export function createWorker(): EmbeddedWorker | BullmqWorker {
+export async function createWorker(): Promise<EmbeddedWorker | BullmqWorker> {
   const config = env();
   const options = {
     db,
@@ -24,18 +27,19 @@ export function createWorker(): EmbeddedWorker | BullmqWorker {
     backoffBaseMs: config.JOB_BACKOFF_BASE_MS,
     backoffMaxMs: config.JOB_BACKOFF_MAX_MS,
   };
-  return config.QUEUE === "bullmq"
-    ? new BullmqWorker({ ...options, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX })
-    : new EmbeddedWorker(options);
+  if (config.QUEUE !== "bullmq") return new EmbeddedWorker(options);
+  const { BullmqWorker } = await bullmq();
+  return new BullmqWorker({ ...options, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
 }
 
 /**
  * A web process without a worker (WORKER=off) on BullMQ still hands its jobs to Redis as soon as they
  * are committed; the workers' own relays would find them only at their next sweep.
  */
-export function startRelayForWebProcess(): BullmqRelay | undefined {
+export async function startRelayForWebProcess(): Promise<BullmqRelay | undefined> {
   const config = loadEnv();
   if (config.QUEUE !== "bullmq" || config.WORKER !== "off") return undefined;
+  const { BullmqRelay } = await bullmq();
   const runner = new JobRunner({ db, logger, handlers: createHandlers({ db, logger, dataDir: config.DATA_DIR, adminClientFor }) });
   const relay = new BullmqRelay(runner, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, pollMs: config.JOB_POLL_MS });
   relay.start();
@@ -57,7 +61,7 @@ export function startWorkerThread(options: { restartDelayMs?: number } = {}): Wo
   let running = false;
   let thread: Worker;
   const spawn = () => {
-    thread = new Worker(THREAD_ENTRY, { execArgv: ["--import", "tsx"] });
+    thread = new Worker(THREAD_ENTRY, { execArgv: ["--import", "tsx"], resourceLimits: { maxOldGenerationSizeMb: loadEnv().WORKER_HEAP_MB } });
     running = true;
     thread.on("error", (error) => logger.error({ err: error }, "worker thread failed"));
     thread.on("exit", (code) => {

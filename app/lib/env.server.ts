@@ -29,6 +29,8 @@ const schema = z.object({
   /** "embedded" runs the job worker inside the web process; "off" leaves it to `npm run worker`. */
   WORKER: z.enum(["embedded", "off"]).default("embedded"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // V8's old generation of the worker (its thread, or `npm run worker`), in MB: collected early, RSS stays low.
+  WORKER_HEAP_MB: z.coerce.number().int().min(64).max(8192).default(160),
   /** The queue adapter: the Job table alone ("embedded"), or BullMQ on Redis for several processes. */
   QUEUE: z.enum(["embedded", "bullmq"]).default("embedded"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),

@@ -5,7 +5,7 @@
 // (AUTHORIZATION_FAILED pauses the connection; INVOICE_NOT_FOUND, INVALID_INVOICE_STATUS and
 // INVALID_TRANSACTION_AMOUNT stop the job), and 5xx, 429, timeouts, cut connections and unreadable answers,
 // which are retried.
-import * as soap from "soap";
+import type * as soap from "soap";
 import { AuthError, PermanentError, RetryableError } from "../../lib/errors";
 import { bundledFile, classifySoapTransport, soapFault } from "../soap-transport";
 import { checkAgainstSchema, type ParsedWsdl } from "../soap-schema";
@@ -76,7 +76,9 @@ export function classifyCollectorError(error: unknown, what: string): Error {
 export async function createCollectorClient(options: CollectorClientOptions): Promise<CollectorClient> {
   let client: soap.Client;
   try {
-    client = await soap.createClientAsync(options.wsdl, { endpoint: options.endpoint, wsdl_options: { timeout: options.timeoutMs ?? 15_000 } });
+    // soap is loaded on first use: a shop that does not use this provider never pays for it.
+    const { createClientAsync } = await import("soap");
+    client = await createClientAsync(options.wsdl, { endpoint: options.endpoint, wsdl_options: { timeout: options.timeoutMs ?? 15_000 } });
   } catch (error) {
     throw new RetryableError("collector_wsdl", `Collector's service description (WSDL) could not be read from ${options.wsdl}; it is tried again shortly.`, { cause: error, outcome: "not-applied" });
   }

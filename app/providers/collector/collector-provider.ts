@@ -10,7 +10,6 @@
 // travel on each invoice. Our providerRef keeps the invoice's rows and parts (collector-rows.ts), since the
 // service cannot be asked for them afterwards.
 import { createHash } from "node:crypto";
-import { PDFDocument } from "pdf-lib";
 import { z } from "zod";
 import { PermanentError } from "../../lib/errors";
 import { currencyExponent, toMinor } from "../../lib/money";
@@ -324,6 +323,7 @@ export function createCollectorProvider(input: { credentials: CollectorCredentia
       for (const url of urls) pdfs.push(await downloadPdf(url, { provider: NAME, code: "collector_pdf" }));
       if (pdfs.length === 1) return pdfs[0];
       // Part-activated: one document of the order's invoices, in the order they were activated.
+      const { PDFDocument } = await import("pdf-lib");
       const merged = await PDFDocument.create();
       for (const bytes of pdfs) {
         const source = await PDFDocument.load(bytes);

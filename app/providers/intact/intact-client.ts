@@ -4,7 +4,7 @@
 // and read back through the mapping. Failures are classified once, in the merchant's words: WCF faults by
 // their code (AUTHENTICATION_FAILED pauses the connection; ACCOUNT_NOT_FOUND, INVOICE_NOT_FOUND stop), 5xx,
 // 429 and timeouts are retried.
-import * as soap from "soap";
+import type * as soap from "soap";
 import { z } from "zod";
 import { AuthError, PermanentError, RetryableError } from "../../lib/errors";
 import { checkAgainstSchema, orderedBySchema, type ParsedWsdl } from "../soap-schema";
@@ -93,7 +93,9 @@ export function classifyIntactError(error: unknown, what: string): Error {
 export async function createIntactClient(options: IntactClientOptions): Promise<IntactClient> {
   let client: soap.Client;
   try {
-    client = await soap.createClientAsync(options.wsdl, { endpoint: options.endpoint, wsdl_options: { timeout: options.timeoutMs ?? 15_000 } });
+    // soap is loaded on first use: a shop that does not use this provider never pays for it.
+    const { createClientAsync } = await import("soap");
+    client = await createClientAsync(options.wsdl, { endpoint: options.endpoint, wsdl_options: { timeout: options.timeoutMs ?? 15_000 } });
   } catch (error) {
     throw new RetryableError("intact_wsdl", `Intact's service description (WSDL) could not be read from ${options.wsdl}; check the WSDL address in the connection's settings. It is tried again shortly.`, { cause: error, outcome: "not-applied" });
   }

@@ -9,7 +9,8 @@ import { isUniqueViolation } from "../../db/errors";
 import { AppError, PermanentError, RetryableError } from "../../lib/errors";
 import { productKey, type AccountingProvider, type CustomerInput, type CustomerRef, type DocumentRef, type ProductMatches, type ProviderRuntime } from "../provider";
 import { buyerSchema, contentFromPlan, ownInvoiceContentSchema, type Buyer, type OwnInvoiceContent } from "./own-invoice-content";
-import { loadOwnInvoiceFonts, renderOwnInvoicePdf } from "./own-invoice-pdf";
+// The PDF library and its fonts are loaded on first use: a shop on another provider never pays for them.
+const ownInvoicePdf = () => import("./own-invoice-pdf");
 import { takeNumber, type Series } from "./numbering.server";
 import { LANGUAGES, pickLanguage } from "./translations";
 
@@ -195,7 +196,7 @@ export function createShopProvider(input: { settings: ShopSettings; runtime?: Pr
 
     async verifyConnection() {
       // The settings were checked by their schema; what remains is what printing and numbering need.
-      await loadOwnInvoiceFonts();
+      await (await ownInvoicePdf()).loadOwnInvoiceFonts();
       const db = input.runtime?.db;
       if (db) {
         await db.documentSequence.count({ where: { shopDomain: input.runtime?.shopDomain ?? "" } }).catch((error: unknown) => {
@@ -323,7 +324,7 @@ export function createShopProvider(input: { settings: ShopSettings; runtime?: Pr
       if (row.state !== "final" || !row.number) {
         throw new PermanentError("pdf_draft", "A draft has no PDF yet: the shop's own invoice gets its number, and its PDF, when it is booked.");
       }
-      return renderOwnInvoicePdf(contentOf(row), { number: row.number });
+      return (await ownInvoicePdf()).renderOwnInvoicePdf(contentOf(row), { number: row.number });
     },
   };
 }

@@ -39,6 +39,8 @@ export type DocumentPlan = {
   vatBreakdown: Array<{ rate: string; net: bigint; vat: bigint }>;
   totals: { net: bigint; vat: bigint; gross: bigint };
   giftCardPaid: bigint | null;
+  /** The order's PO number, where the buyer gave one. */
+  buyerReference?: string | null;
   check: TotalsCheck;
 };
 

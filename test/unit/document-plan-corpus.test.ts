@@ -3,103 +3,17 @@
 // total to the minor unit, in both price bases and both currency modes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
-import type { SeedLine, SeedOrder } from "../simulators/shopify-admin/orders";
-import { httpAdminClient } from "../../app/shopify/admin-client.server";
-import { ORDER_FOR_INVOICE } from "../../app/shopify/graphql";
-import { orderFromAdminApi, type CurrencyMode } from "../../app/invoicing/order";
 import { DEFAULT_PLAN_OPTIONS, planDocument, type PriceBasis } from "../../app/invoicing/plan";
+import { addCorpusShop, corpusOrders, PLAN_CORPUS_CASES as CASES } from "../corpus/plan-corpus";
 
 const SHOP = "corpus.myshopify.com";
 let simulator: ShopifyAdminSimulator;
-
-type Money3 = { EUR: string; JPY: string; KWD: string; DKK: string };
-type Setup = { name: string; key: keyof Money3; seed: Partial<SeedOrder> };
-
-const SETUPS: Setup[] = [
-  { name: "EUR", key: "EUR", seed: {} },
-  { name: "JPY (0 decimals)", key: "JPY", seed: { currency: "JPY" } },
-  { name: "KWD (3 decimals)", key: "KWD", seed: { currency: "KWD" } },
-  { name: "DKK presentment on a EUR shop", key: "DKK", seed: { presentmentCurrency: "DKK", exchangeRate: "7.4603" } },
-];
-
-const P = {
-  mug: { EUR: "12.49", JPY: "1980", KWD: "3.875", DKK: "99.95" },
-  book: { EUR: "19.99", JPY: "2750", KWD: "6.125", DKK: "149.00" },
-  lamp: { EUR: "89.90", JPY: "12800", KWD: "27.450", DKK: "649.50" },
-  post: { EUR: "4.95", JPY: "700", KWD: "1.500", DKK: "39.00" },
-  off3: { EUR: "3.00", JPY: "500", KWD: "0.950", DKK: "25.00" },
-  off1: { EUR: "1.37", JPY: "123", KWD: "0.333", DKK: "11.11" },
-  tip: { EUR: "2.50", JPY: "300", KWD: "0.500", DKK: "20.00" },
-  gift: { EUR: "10.00", JPY: "1000", KWD: "2.000", DKK: "50.00" },
-} satisfies Record<string, Money3>;
-
-type Scenario = { name: string; build: (k: keyof Money3) => Pick<SeedOrder, "lines" | "shipping" | "tip" | "giftCardPayment" | "company"> };
-
-const line = (title: string, quantity: number, price: string, taxRate?: string, discount?: string): SeedLine => ({
-  sku: title.toUpperCase(),
-  title,
-  quantity,
-  price,
-  taxRate,
-  discount,
-});
-
-const SCENARIOS: Scenario[] = [
-  { name: "one line, one rate", build: (k) => ({ lines: [line("Mug", 3, P.mug[k], "0.25")] }) },
-  {
-    name: "two VAT rates and shipping",
-    build: (k) => ({ lines: [line("Mug", 2, P.mug[k], "0.25"), line("Book", 3, P.book[k], "0.06")], shipping: [{ title: "Post", price: P.post[k], taxRate: "0.25" }] }),
-  },
-  { name: "a line discount", build: (k) => ({ lines: [line("Lamp", 1, P.lamp[k], "0.21", P.off3[k]), line("Mug", 3, P.mug[k], "0.21")] }) },
-  {
-    name: "an order discount allocated over lines of two rates",
-    build: (k) => ({ lines: [line("Mug", 3, P.mug[k], "0.25", P.off1[k]), line("Book", 2, P.book[k], "0.09", P.off3[k])] }),
-  },
-  {
-    name: "a shipping discount",
-    build: (k) => ({ lines: [line("Book", 1, P.book[k], "0.06")], shipping: [{ title: "Express", price: P.post[k], taxRate: "0.25", discount: P.off1[k] }] }),
-  },
-  {
-    name: "a 100% discount on one line",
-    build: (k) => ({ lines: [line("Sample", 2, P.mug[k], "0.25", double(P.mug[k])), line("Book", 1, P.book[k], "0.06")] }),
-  },
-  {
-    name: "a gift card payment and a tip",
-    build: (k) => ({ lines: [line("Lamp", 1, P.lamp[k], "0.25")], tip: P.tip[k], giftCardPayment: P.gift[k] }),
-  },
-  {
-    name: "a B2B company order, untaxed lines and taxed shipping",
-    build: (k) => ({
-      lines: [line("Beans", 10, P.book[k]), line("Filter", 7, P.mug[k], "0.25")],
-      shipping: [{ title: "Freight", price: P.lamp[k], taxRate: "0.25" }],
-      company: { id: 501, name: "Nordic Cafés ApS", locationId: 502, locationName: "Aarhus" },
-    }),
-  },
-];
-
-/** Twice a decimal string, exactly (for a 100% discount on two units). */
-function double(amount: string): string {
-  const [whole, fraction = ""] = amount.split(".");
-  const scale = 10n ** BigInt(fraction.length);
-  const value = (BigInt(whole) * scale + BigInt(fraction || "0")) * 2n;
-  return fraction.length ? `${value / scale}.${(value % scale).toString().padStart(fraction.length, "0")}` : String(value);
-}
-
-const CASES = SETUPS.flatMap((setup) =>
-  SCENARIOS.flatMap((scenario) =>
-    [true, false].map((taxesIncluded) => ({
-      name: `${setup.name}, ${scenario.name}, prices ${taxesIncluded ? "include" : "exclude"} tax`,
-      seed: { ...setup.seed, taxesIncluded, ...scenario.build(setup.key) } as SeedOrder,
-    })),
-  ),
-);
 
 describe("document plan corpus", () => {
   beforeAll(async () => {
     simulator = new ShopifyAdminSimulator();
     await simulator.start();
-    const shop = simulator.addShop({ domain: SHOP, accessToken: "shpat_corpus", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency: "EUR" });
-    shop.bucket.maximumAvailable = shop.bucket.currentlyAvailable = 1e9;
+    addCorpusShop(simulator, SHOP);
   });
   afterAll(() => simulator.close());
 
@@ -115,11 +29,7 @@ describe("document plan corpus", () => {
   });
 
   it.each(CASES)("$name: the document equals Shopify's total to the minor unit", async ({ seed }) => {
-    const stored = simulator.addOrder(SHOP, seed);
-    const client = httpAdminClient({ endpoint: simulator.url, shop: SHOP, accessToken: "shpat_corpus", apiVersion: "2026-10" });
-    const data = await client.request<{ order: unknown }>(ORDER_FOR_INVOICE, { id: `gid://shopify/Order/${stored.id}` });
-    for (const mode of ["shop", "presentment"] as CurrencyMode[]) {
-      const order = orderFromAdminApi(data.order, mode);
+    for (const { mode, order } of await corpusOrders(simulator, SHOP, seed)) {
       for (const priceBasis of ["net", "gross"] as PriceBasis[]) {
         const plan = planDocument(order, { ...DEFAULT_PLAN_OPTIONS, priceBasis });
         const context = `${mode} money, ${priceBasis} prices: ${JSON.stringify(plan.check, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`;

@@ -46,7 +46,18 @@ export const ownInvoiceContentSchema = z.object({
   seller: sellerSchema,
   buyer: buyerSchema,
   lines: z.array(
-    z.object({ description: z.string(), quantity: z.number().int(), unitPrice: minor, vatRate: rate, net: minor, vat: minor, gross: minor }),
+    z.object({
+      description: z.string(),
+      quantity: z.number().int(),
+      unitPrice: minor,
+      vatRate: rate,
+      net: minor,
+      vat: minor,
+      gross: minor,
+      /** The plan's kind of line and the item's SKU, for the e-invoice (documents made before it lack them). */
+      kind: z.string().optional(),
+      sku: z.string().nullable().optional(),
+    }),
   ),
   vatBreakdown: z.array(z.object({ rate, net: minor, vat: minor })),
   totals: z.object({ net: minor, vat: minor, gross: minor }),
@@ -55,6 +66,10 @@ export const ownInvoiceContentSchema = z.object({
   /** An intra-EU supply to a business with its VAT id, without VAT: the invoice must say that the buyer pays it. */
   reverseCharge: z.boolean(),
   notes: z.string().nullable(),
+  /** The order's PO number (the buyer's reference on the e-invoice). */
+  buyerReference: z.string().nullable().optional(),
+  /** What gift cards paid of the total (the e-invoice's prepaid amount). */
+  giftCardPaid: minor.nullable().optional(),
 });
 export type OwnInvoiceContent = z.infer<typeof ownInvoiceContentSchema>;
 
@@ -139,6 +154,8 @@ export function contentFromPlan(input: ContentInput): OwnInvoiceContent {
       net: String(line.net),
       vat: String(line.vat),
       gross: String(line.gross),
+      kind: line.kind,
+      sku: line.sku,
     })),
     vatBreakdown: plan.vatBreakdown.map((row) => ({ rate: row.rate, net: String(row.net), vat: String(row.vat) })),
     totals: { net: String(plan.totals.net), vat: String(plan.totals.vat), gross: String(plan.totals.gross) },
@@ -146,5 +163,7 @@ export function contentFromPlan(input: ContentInput): OwnInvoiceContent {
     reverseCharge:
       zeroVat && buyer.isB2B && Boolean(buyer.vatId) && buyerCountry !== null && EU.has(buyerCountry) && EU.has(sellerCountry) && buyerCountry !== sellerCountry,
     notes: input.notes ?? null,
+    buyerReference: plan.buyerReference ?? null,
+    giftCardPaid: plan.giftCardPaid ? String(plan.giftCardPaid) : null,
   };
 }

@@ -1,7 +1,9 @@
 // npx tsx scripts/bench-own-invoice.ts [-- --runs 20 --lines 10 --out invoice.pdf]
 // The figures of the shop's own invoice: the time to render one PDF (the median of N renders of the same
 // invoice, after one warm-up render that loads the fonts and compiles the code) and the PDF's size, for a
-// 10-line invoice and, for scale, a 250-line one. Rendering only: no database, no disk.
+// 10-line invoice and, for scale, a 250-line one; and what its e-invoice adds (the EN 16931 model, the UBL
+// file, and the Factur-X PDF made from the rendered one), as milliseconds and as a share of the PDF's.
+// Rendering only: no database, no disk. Ends with one JSON line {"bench":"own-invoice", ...}.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { PDFDocument } from "pdf-lib";
@@ -10,6 +12,8 @@ import { renderOwnInvoicePdf } from "../app/providers/shop/own-invoice-pdf";
 import { DEFAULT_PLAN_OPTIONS, planDocument } from "../app/invoicing/plan";
 import type { NormalizedOrder } from "../app/invoicing/order";
 import { divideRounded, parseRatio } from "../app/lib/money";
+import { einvoiceModel } from "../app/einvoice/en16931";
+import { renderFacturX, renderUbl } from "../app/einvoice/render.server";
 
 const { values: args } = parseArgs({ options: { runs: { type: "string", default: "20" }, lines: { type: "string", default: "10" }, out: { type: "string" } } });
 const runs = Number(args.runs);
@@ -48,28 +52,52 @@ function invoice(lines: number): OwnInvoiceContent {
   });
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  return { median: n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2, min: sorted[0], max: sorted[n - 1] };
+};
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const E_SELLER = { street: "Vestergade 12", postcode: "5970", city: "Ærøskøbing", companyId: null, exemptionReason: null };
+
 async function measure(lines: number, n: number) {
   const content = invoice(lines);
   const bytes = await renderOwnInvoicePdf(content, { number: "INV-2026-1" });
   // To look at it: the rendered invoice, written where --out says.
   if (args.out && lines === Number(args.lines)) writeFileSync(args.out, bytes);
-  const times: number[] = [];
+  const einvoice = async () => {
+    const model = einvoiceModel({ content, number: "INV-2026-1", seller: E_SELLER });
+    if (!model.ok) throw new Error(model.refusal.message);
+    await renderUbl(model.invoice);
+    return renderFacturX(model.invoice, bytes, { filename: "INV-2026-1.pdf", language: "da-dk" });
+  };
+  const facturX = await einvoice(); // warm-up: loads the library and compiles its schema
+  const pdfTimes: number[] = [];
+  const einvoiceTimes: number[] = [];
   for (let i = 0; i < n; i++) {
-    const start = process.hrtime.bigint();
+    let start = process.hrtime.bigint();
     await renderOwnInvoicePdf(content, { number: "INV-2026-1" });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    pdfTimes.push(ms(start));
+    start = process.hrtime.bigint();
+    await einvoice();
+    einvoiceTimes.push(ms(start));
   }
-  times.sort((a, b) => a - b);
-  const median = n % 2 ? times[(n - 1) / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  const pdf = median(pdfTimes);
+  const e = median(einvoiceTimes);
   const pages = (await PDFDocument.load(bytes)).getPageCount();
-  return { lines, renders: n, medianMs: median, minMs: times[0], maxMs: times[n - 1], bytes: bytes.length, pages };
+  return { lines, renders: n, medianMs: pdf.median, minMs: pdf.min, maxMs: pdf.max, bytes: bytes.length, pages, einvoiceMs: e.median, facturXBytes: facturX.length };
 }
 
 const rows = [await measure(Number(args.lines), runs), await measure(250, Math.min(runs, 5))];
-console.log(`Node ${process.version}, pdf-lib 1.17.1 + fontkit, DejaVu Sans (regular and bold, subset)`);
+console.log(`Node ${process.version}, pdf-lib 1.17.1 + fontkit, DejaVu Sans (regular and bold, subset); e-invoices by @e-invoice-eu/core 2.3.4`);
 for (const r of rows) {
   console.log(
     `${String(r.lines).padStart(3)} lines: median ${r.medianMs.toFixed(1)} ms over ${r.renders} renders (min ${r.minMs.toFixed(1)}, max ${r.maxMs.toFixed(1)}); ` +
-      `${r.bytes} bytes (${(r.bytes / 1024).toFixed(1)} KiB), ${r.pages} page${r.pages === 1 ? "" : "s"}`,
+      `${r.bytes} bytes (${(r.bytes / 1024).toFixed(1)} KiB), ${r.pages} page${r.pages === 1 ? "" : "s"}; ` +
+      `e-invoice (model, UBL, Factur-X) ${r.einvoiceMs.toFixed(1)} ms, ${((100 * r.einvoiceMs) / r.medianMs).toFixed(0)}% of the PDF's time, Factur-X ${r.facturXBytes} bytes`,
   );
 }
+const [main] = rows;
+console.log(
+  JSON.stringify({ bench: "own-invoice", lines: main.lines, pdfMs: Number(main.medianMs.toFixed(2)), einvoiceMs: Number(main.einvoiceMs.toFixed(2)), einvoiceShareOfPdf: Number((main.einvoiceMs / main.medianMs).toFixed(3)), pdfBytes: main.bytes, facturXBytes: main.facturXBytes }),
+);

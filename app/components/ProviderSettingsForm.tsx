@@ -245,7 +245,43 @@ function OwnInvoiceFields({ settings, onChange }: { settings: Settings; onChange
         <TextField label="Credit note prefix" autoComplete="off" value={String(settings.creditNotePrefix ?? "CN-")} onChange={(v) => onChange({ ...settings, creditNotePrefix: v })} />
         <TextField label="Days until due" type="number" autoComplete="off" value={String(settings.paymentTermsDays ?? 14)} onChange={(v) => onChange({ ...settings, paymentTermsDays: Number(v) })} />
       </FormLayout.Group>
+      <EInvoiceFields settings={settings} onChange={onChange} />
     </FormLayout>
+  );
+}
+
+/** E-invoices (EN 16931) of the shop's own invoices: the format, and the seller's fields the XML needs apart. */
+function EInvoiceFields({ settings, onChange }: { settings: Settings; onChange: (s: Settings) => void }) {
+  const e = (settings.einvoice as Record<string, unknown> | undefined) ?? { mode: "off" };
+  const set = (key: string, value: string) => onChange({ ...settings, einvoice: { ...e, [key]: value === "" ? undefined : value } });
+  const text = (key: string) => String(e[key] ?? "");
+  return (
+    <>
+      <Select
+        label="E-invoices (EN 16931)"
+        options={[
+          { label: "Off: PDF invoices only", value: "off" },
+          { label: "Factur-X PDF (the PDF with its XML inside)", value: "facturx" },
+          { label: "Factur-X PDF, and the UBL file attached to the e-mail", value: "facturx-ubl" },
+        ]}
+        value={String(e.mode ?? "off")}
+        onChange={(v) => set("mode", v)}
+        helpText="A B2B buyer's accounting system reads these without anyone typing the invoice in. To send the UBL file over Peppol, forward it to your access point."
+      />
+      {e.mode && e.mode !== "off" ? (
+        <>
+          <FormLayout.Group>
+            <TextField label="Street" autoComplete="address-line1" value={text("street")} onChange={(v) => set("street", v)} />
+            <TextField label="Postcode" autoComplete="postal-code" value={text("postcode")} onChange={(v) => set("postcode", v)} />
+            <TextField label="City" autoComplete="address-level2" value={text("city")} onChange={(v) => set("city", v)} />
+          </FormLayout.Group>
+          <FormLayout.Group>
+            <TextField label="Company registration number (SIREN in France)" autoComplete="off" value={text("companyId")} onChange={(v) => set("companyId", v)} />
+            <TextField label="VAT exemption reason for 0% lines (optional)" autoComplete="off" value={text("exemptionReason")} onChange={(v) => set("exemptionReason", v)} helpText="Without one, 0% lines are zero-rated." />
+          </FormLayout.Group>
+        </>
+      ) : null}
+    </>
   );
 }
 

@@ -60,7 +60,7 @@ function refuse(number: string, code: string, field: string, where: string, why:
 /** The e-invoice of an own document, or why it cannot be one. */
 export function einvoiceModel({ content, number, seller }: EInvoiceInput): EInvoiceModel {
   const currency = content.currency;
-  const where = "Settings → E-mail → E-invoices";
+  const where = "Settings → Connection → E-invoices";
   if (currencyExponent(currency) > 2) {
     return refuse(number, "einvoice_currency_decimals", "currency", "", `EN 16931 allows at most 2 decimals in amounts, and ${currency} has ${currencyExponent(currency)}. The PDF invoice was issued as usual.`);
   }

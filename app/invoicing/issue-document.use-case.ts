@@ -29,6 +29,7 @@ import { renderTemplate } from "../mail/template";
 import { storedPdfOrNull } from "../mail/document-pdf";
 import { readShopSettings } from "./settings";
 import { assertLeaseHeld, currentRun } from "../jobs/lease";
+import { writeSyncLog } from "../sync-log/sync-log.server";
 
 export type IssueInput = {
   shopDomain: string;
@@ -350,20 +351,58 @@ export async function refetchPdf(deps: Pick<IssueDeps, "db" | "provider" | "data
   await storePdf({ shopDomain: row.shopDomain }, deps, cleared, document);
 }
 
-/** The PDF, fetched once and kept under the data folder with its hash; a missing or broken copy is fetched again. */
+/**
+ * The PDF, fetched once and kept under the data folder with its hash; a missing or broken copy is fetched
+ * again. Where the provider makes e-invoices (the shop's own invoices), the PDF kept is the Factur-X one,
+ * and the UBL file is kept beside it when the merchant asks for it. A document that cannot be an e-invoice
+ * keeps its plain PDF, and the sync log says why and what to set; nothing half-made is kept.
+ */
 async function storePdf(
-  input: Pick<IssueInput, "shopDomain">,
+  input: Pick<IssueInput, "shopDomain"> & { order?: Pick<NormalizedOrder, "id" | "name"> },
   deps: Pick<IssueDeps, "db" | "provider" | "dataDir">,
   row: { id: string; number: string | null; pdfPath: string | null; pdfSha256: string | null },
   document: DocumentRef,
 ) {
   const documentId = row.id;
   if (await storedPdfOrNull({ dataDir: deps.dataDir, documentId, invoiceNumber: row.number ?? documentId, pdfPath: row.pdfPath, pdfSha256: row.pdfSha256 })) return;
-  const bytes = await deps.provider.getPdf({ document });
-  const relative = path.join("documents", input.shopDomain, `${documentId}.pdf`);
-  await fs.mkdir(path.dirname(path.join(deps.dataDir, relative)), { recursive: true });
+  const pdf = await deps.provider.getPdf({ document });
+  const einvoice = await eInvoiceOf(input, deps, row, document, pdf);
+  const bytes = einvoice?.pdf ?? pdf;
+  const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
+  const folder = path.join("documents", input.shopDomain);
+  await fs.mkdir(path.join(deps.dataDir, folder), { recursive: true });
+  const xml = einvoice?.ubl ? { path: path.join(folder, `${documentId}.xml`), text: einvoice.ubl } : null;
+  if (xml) await fs.writeFile(path.join(deps.dataDir, xml.path), xml.text);
+  const relative = path.join(folder, `${documentId}.pdf`);
   await fs.writeFile(path.join(deps.dataDir, relative), bytes);
-  await deps.db.document.update({ where: { id: documentId }, data: { pdfPath: relative, pdfSha256: createHash("sha256").update(bytes).digest("hex") } });
+  await deps.db.document.update({
+    where: { id: documentId },
+    data: { pdfPath: relative, pdfSha256: sha256(bytes), einvoicePath: xml?.path ?? null, einvoiceSha256: xml ? sha256(xml.text) : null },
+  });
+}
+
+/** The provider's e-invoice of the document, or null (none made: off, refused in the log, or failed in the log). */
+async function eInvoiceOf(
+  input: Pick<IssueInput, "shopDomain"> & { order?: Pick<NormalizedOrder, "id" | "name"> },
+  deps: Pick<IssueDeps, "db" | "provider">,
+  row: { id: string; number: string | null },
+  document: DocumentRef,
+  pdf: Uint8Array,
+): Promise<{ pdf: Uint8Array; ubl: string | null } | null> {
+  if (!deps.provider.getEInvoice) return null;
+  const log = (message: string, detail: Record<string, unknown>) =>
+    writeSyncLog(deps.db, { shopDomain: input.shopDomain, status: "skipped", message, orderId: input.order?.id ?? null, orderName: input.order?.name ?? null, documentId: row.id, detail });
+  try {
+    const outcome = await deps.provider.getEInvoice({ document, pdf });
+    if (outcome.made) return { pdf: outcome.pdf, ubl: outcome.ubl };
+    if (outcome.reason === "refused") await log(outcome.message, { code: outcome.code, field: outcome.field });
+    return null;
+  } catch (error) {
+    if (error instanceof RetryableError) throw error;
+    const number = row.number ?? document.number ?? row.id;
+    await log(`E-invoice not made for ${number}: it could not be made (${error instanceof Error ? error.message : String(error)}). The PDF invoice was issued as usual.`, { code: "einvoice_failed" });
+    return null;
+  }
 }
 
 /** The status on the order, for the admin block and the customer account (an app-owned metafield). */

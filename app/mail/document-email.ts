@@ -44,6 +44,8 @@ export function composeDocumentEmail(input: {
   from: string;
   to: string;
   pdf: Buffer;
+  /** The UBL e-invoice, attached beside the PDF where the merchant asks for it. */
+  einvoice?: Buffer | null;
   messageId: string;
 }): OutgoingMail {
   const values = templateValues(input.document, input.settings);
@@ -56,7 +58,10 @@ export function composeDocumentEmail(input: {
     subject: renderTemplate(input.settings.template.subject, values).replace(/\s*[\r\n]+\s*/g, " ").trim(),
     text: renderTemplate(input.settings.template.body, values),
     messageId: input.messageId,
-    attachments: [{ filename: attachmentName(input.document.number), content: input.pdf, contentType: "application/pdf" }],
+    attachments: [
+      { filename: attachmentName(input.document.number), content: input.pdf, contentType: "application/pdf" },
+      ...(input.einvoice ? [{ filename: attachmentName(input.document.number).replace(/\.pdf$/, ".xml"), content: input.einvoice, contentType: "application/xml" }] : []),
+    ],
   };
 }
 

@@ -131,12 +131,25 @@ export async function sendDocumentEmail(input: SendDocumentEmailInput, deps: Sen
     },
   );
 
+  // The UBL e-invoice, where one was kept beside the PDF: the same checks, its own words.
+  const einvoice = document.einvoicePath
+    ? await readStoredPdf({ dataDir: deps.dataDir, documentId: document.id, invoiceNumber: number, pdfPath: document.einvoicePath, pdfSha256: document.einvoiceSha256 }).catch(
+        async (error: unknown) => {
+          if (!(error instanceof PermanentError)) throw error;
+          throw await refuse(
+            new PermanentError("einvoice_missing", `The stored e-invoice (UBL file) of invoice ${number} is missing or damaged, so it was not e-mailed. Fetch the PDF again (Retry), then resend.`, { cause: error }),
+          );
+        },
+      )
+    : null;
+
   const mail = composeDocumentEmail({
     document: { ...document, number },
     settings,
     from,
     to,
     pdf,
+    einvoice,
     // The same id for every attempt of one (document, reason): a mailbox that got an attempt whose
     // answer we lost can recognise the retry as the same message.
     messageId: `<ib.${document.id}.${createHash("sha256").update(input.reason).digest("hex").slice(0, 16)}@${sender.address.split("@")[1]}>`,

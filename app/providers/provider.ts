@@ -44,6 +44,11 @@ export type DocumentPlan = {
   check: TotalsCheck;
 };
 
+export type EInvoiceOutcome =
+  | { made: false; reason: "off" }
+  | { made: false; reason: "refused"; code: string; field: string; message: string }
+  | { made: true; pdf: Uint8Array; ubl: string | null };
+
 export type ProviderType = "economic" | "visma" | "invoicexpress" | "intact" | "collector" | "shop";
 
 export type DocumentKind = "draft" | "invoice" | "order" | "creditNote";
@@ -238,6 +243,12 @@ export interface AccountingProvider {
    */
   readonly deliversOnFinalize?: boolean;
   getPdf(input: { document: DocumentRef }): Promise<Uint8Array>;
+  /**
+   * The document as an EN 16931 e-invoice, made from the PDF getPdf gave (the shop's own invoices): the
+   * Factur-X PDF that replaces it, and the UBL file where the merchant asks for it too; or, where the
+   * document cannot be one, why, in the merchant's words. Absent where the system makes no e-invoices.
+   */
+  getEInvoice?(input: { document: DocumentRef; pdf: Uint8Array }): Promise<EInvoiceOutcome>;
   /** Cancels a finalized document in the accounting system itself (capabilities.lifecycle.cancel). */
   cancelDocument?(input: { document: DocumentRef; reason: string }): Promise<void>;
   /** Has the accounting system e-mail the finalized document (capabilities.lifecycle.send). */

@@ -175,9 +175,9 @@ describe("e-invoices of the shop's own documents", () => {
       "E-invoice not made for INV-1042: EN 16931 allows at most 2 decimals in amounts, and KWD has 3. The PDF invoice was issued as usual.",
     );
     const eur = content(order("EUR", coffee("0.25")));
-    expect(refusal(eur, null)).toMatchObject({ field: "seller.street", message: "E-invoice not made for INV-1042: set the shop's street, postcode and city under Settings → E-mail → E-invoices." });
-    expect(refusal(eur, { ...E_SELLER_SETTINGS, postcode: " " })).toMatchObject({ field: "seller.postcode", message: "E-invoice not made for INV-1042: set the shop's postcode under Settings → E-mail → E-invoices." });
-    expect(refusal({ ...eur, seller: { ...eur.seller, vatId: "" } })).toMatchObject({ field: "seller.vatId", message: "E-invoice not made for INV-1042: set the shop's VAT number under Settings → E-mail → E-invoices." });
+    expect(refusal(eur, null)).toMatchObject({ field: "seller.street", message: "E-invoice not made for INV-1042: set the shop's street, postcode and city under Settings → Connection → E-invoices." });
+    expect(refusal(eur, { ...E_SELLER_SETTINGS, postcode: " " })).toMatchObject({ field: "seller.postcode", message: "E-invoice not made for INV-1042: set the shop's postcode under Settings → Connection → E-invoices." });
+    expect(refusal({ ...eur, seller: { ...eur.seller, vatId: "" } })).toMatchObject({ field: "seller.vatId", message: "E-invoice not made for INV-1042: set the shop's VAT number under Settings → Connection → E-invoices." });
     expect(refusal({ ...eur, seller: { ...eur.seller, countryCode: "FR", vatId: "FR12345678901" } })?.field).toBe("seller.companyId");
     expect(refusal({ ...eur, buyer: { ...eur.buyer, countryCode: null } })?.field).toBe("buyer.countryCode");
   });

@@ -26,6 +26,18 @@ describe("the shop's own invoice: settings", () => {
     });
   });
 
+  it("GIVEN e-invoices THEN they are off by default, and when on the XML's address parts (and a French SIREN) are asked for, by field", () => {
+    expect(shopSettingsSchema.parse({ seller }).einvoice).toEqual({ mode: "off" });
+    const message = refusal({ seller, einvoice: { mode: "facturx", street: "Vestergade 12" } });
+    expect(message).toContain("einvoice.postcode: an e-invoice names the shop's postcode: set it, or turn e-invoices off");
+    expect(message).toContain("einvoice.city: an e-invoice names the shop's city: set it, or turn e-invoices off");
+    expect(message).not.toContain("einvoice.street");
+    expect(refusal({ seller: { ...seller, countryCode: "FR", vatId: "FR12345678901" }, einvoice: { mode: "facturx-ubl", street: "1 rue de Rivoli", postcode: "75001", city: "Paris" } })).toContain(
+      "einvoice.companyId: a French seller's e-invoice names its SIREN (9 digits): set it, or turn e-invoices off",
+    );
+    expect(refusal({ seller, einvoice: { mode: "xml" } })).toContain("einvoice.mode: choose off, Factur-X PDF, or Factur-X PDF and UBL file");
+  });
+
   it("GIVEN a seller without a name, an address or a VAT number THEN each is refused, by field, in words", () => {
     const message = refusal({ seller: { name: "", addressLines: [], countryCode: "Denmark", vatId: "" } });
     expect(message).toContain("seller.name: the shop's legal name is printed on every invoice");

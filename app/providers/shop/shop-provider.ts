@@ -66,6 +66,28 @@ export const shopSettingsSchema = z
         })
         .optional(),
     }),
+    /**
+     * E-invoices (EN 16931): off, the Factur-X PDF (the PDF with its XML inside), or that plus the UBL file
+     * attached to the e-mail. The seller's address is asked for in parts here, as the XML has a field for each.
+     */
+    einvoice: z
+      .object({
+        mode: z.enum(["off", "facturx", "facturx-ubl"], { error: "choose off, Factur-X PDF, or Factur-X PDF and UBL file" }).default("off"),
+        street: optionalText(200),
+        postcode: optionalText(20),
+        city: optionalText(100),
+        /** The legal registration id (BT-30): a French seller's SIREN. */
+        companyId: optionalText(40),
+        /** Why 0% lines of a domestic sale are exempt (VAT category E); without it they are zero-rated (Z). */
+        exemptionReason: optionalText(300),
+      })
+      .superRefine((e, context) => {
+        if (e.mode === "off") return;
+        for (const [field, label] of [["street", "street"], ["postcode", "postcode"], ["city", "city"]] as const) {
+          if (!e[field]) context.addIssue({ code: "custom", path: [field], message: `an e-invoice names the shop's ${label}: set it, or turn e-invoices off` });
+        }
+      })
+      .default({ mode: "off" }),
     invoicePrefix: prefix.default("INV-"),
     creditNotePrefix: prefix.default("CN-"),
     /** The language of buyers whose order's language is not one the invoice is written in. */
@@ -74,6 +96,10 @@ export const shopSettingsSchema = z
     paymentTermsDays: z.number().int().min(0).max(365, { error: "payment terms run at most 365 days" }).default(14),
     /** Printed at the end of every invoice (registration details, a thank-you). */
     notes: z.string().trim().max(1000, { error: "notes have at most 1000 characters" }).optional(),
+  })
+  .refine((s) => s.einvoice.mode === "off" || s.seller.countryCode !== "FR" || Boolean(s.einvoice.companyId), {
+    path: ["einvoice", "companyId"],
+    error: "a French seller's e-invoice names its SIREN (9 digits): set it, or turn e-invoices off",
   })
   .refine((s) => s.invoicePrefix !== s.creditNotePrefix, {
     path: ["creditNotePrefix"],
@@ -325,6 +351,24 @@ export function createShopProvider(input: { settings: ShopSettings; runtime?: Pr
         throw new PermanentError("pdf_draft", "A draft has no PDF yet: the shop's own invoice gets its number, and its PDF, when it is booked.");
       }
       return (await ownInvoicePdf()).renderOwnInvoicePdf(contentOf(row), { number: row.number });
+    },
+
+    async getEInvoice({ document, pdf }) {
+      const e = settings.einvoice;
+      if (e.mode === "off") return { made: false, reason: "off" };
+      const { db, shopDomain } = store();
+      const row = await load(db, shopDomain, idOf(document));
+      if (row.state !== "final" || !row.number) throw new PermanentError("einvoice_draft", "A draft is no e-invoice yet: it becomes one when it is booked.");
+      const content = contentOf(row);
+      const [{ einvoiceModel }, { renderFacturX, renderUbl }] = await Promise.all([import("../../einvoice/en16931"), import("../../einvoice/render.server")]);
+      const model = einvoiceModel({
+        content,
+        number: row.number,
+        seller: e.street && e.postcode && e.city ? { street: e.street, postcode: e.postcode, city: e.city, companyId: e.companyId ?? null, exemptionReason: e.exemptionReason ?? null } : null,
+      });
+      if (!model.ok) return { made: false, reason: "refused", code: model.refusal.code, field: model.refusal.field, message: model.refusal.message };
+      const facturX = await renderFacturX(model.invoice, pdf, { filename: `${row.number}.pdf`, language: content.language });
+      return { made: true, pdf: facturX, ubl: e.mode === "facturx-ubl" ? await renderUbl(model.invoice) : null };
     },
   };
 }

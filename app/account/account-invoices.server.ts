@@ -43,6 +43,7 @@ function toAccountDocument(row: Row, credits: Row[], financialStatus: string | n
     outstanding: null,
     status: row.kind === "creditNote" ? null : status(row, credits, financialStatus, now.toISOString().slice(0, 10)),
     download: signedPdfUrl({ documentId: row.id, audience: "buyer", now }),
+    einvoice: row.einvoicePath ? signedPdfUrl({ documentId: row.id, audience: "buyer", now, format: "xml" }) : null,
   };
 }
 
@@ -124,6 +125,7 @@ function fromErp(invoice: ErpInvoice, today: string): AccountDocument {
     outstanding: invoice.outstandingMinor !== null && !invoice.isCreditNote ? formatMinor(invoice.outstandingMinor, invoice.currency) : null,
     status: invoice.isCreditNote ? null : erpStatus(invoice, today),
     download: invoice.download,
+    einvoice: null,
   };
 }
 

@@ -22,6 +22,8 @@ export type AccountDocument = {
   /** Invoices only; a credit note credits the invoice it names. */
   status: InvoiceStatus | null;
   download: string;
+  /** The UBL e-invoice (XML), where the shop issued one (its own invoices); else null. */
+  einvoice: string | null;
 };
 
 /** GET /api/account/orders/:orderId */

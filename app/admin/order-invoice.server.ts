@@ -66,6 +66,7 @@ export async function orderInvoiceState(deps: Pick<OrderInvoiceDeps, "db" | "pro
         dueDate: d.dueDate?.toISOString().slice(0, 10) ?? null,
         provider: NAMES[d.providerType as ProviderType] ?? d.providerType,
         pdf: d.state === "finalized" && d.pdfPath ? signedPdfUrl({ documentId: d.id, audience: "admin" }) : null,
+        einvoice: d.state === "finalized" && d.einvoicePath ? signedPdfUrl({ documentId: d.id, audience: "admin", format: "xml" }) : null,
         working: working.has(d.id),
         actions: {
           // Where the system delivers its own invoices (Walley), it sends it again; elsewhere the app e-mails it.

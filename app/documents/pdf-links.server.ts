@@ -21,16 +21,19 @@ function signature(documentId: string, audience: PdfAudience, expires: number): 
   return createHmac("sha256", signingKey()).update(`${documentId}.${audience}.${expires}`).digest("base64url");
 }
 
-/** The path (and query) of a signed link to the document's PDF. */
-export function signPdfLink(input: { documentId: string; audience: PdfAudience; now?: Date; path?: string }): string {
+/**
+ * The path (and query) of a signed link to the document's PDF, or (`format: "xml"`) to its UBL e-invoice.
+ * One signature covers both files of a document: whoever may have the PDF may have the XML.
+ */
+export function signPdfLink(input: { documentId: string; audience: PdfAudience; now?: Date; path?: string; format?: "pdf" | "xml" }): string {
   const now = input.now ?? new Date();
   const expires = Math.floor(now.getTime() / 1000) + PDF_LINK_TTL_SECONDS[input.audience];
   const query = new URLSearchParams({ for: input.audience, expires: String(expires), signature: signature(input.documentId, input.audience, expires) });
-  return `${input.path ?? "/documents"}/${encodeURIComponent(input.documentId)}.pdf?${query}`;
+  return `${input.path ?? "/documents"}/${encodeURIComponent(input.documentId)}.${input.format ?? "pdf"}?${query}`;
 }
 
 /** The signed link as a whole URL on the app's address, for links opened from an extension (admin or buyer). */
-export function signedPdfUrl(input: { documentId: string; audience: PdfAudience; now?: Date; path?: string }): string {
+export function signedPdfUrl(input: { documentId: string; audience: PdfAudience; now?: Date; path?: string; format?: "pdf" | "xml" }): string {
   return new URL(signPdfLink(input), env().SHOPIFY_APP_URL).toString();
 }
 
@@ -71,6 +74,30 @@ export function checkPdfLink(input: { documentId: string; params: URLSearchParam
     return { ok: false, status: 410, reason: "This link to the invoice has expired. Open the invoice again from your account or the order to get a new one." };
   }
   return { ok: true };
+}
+
+/** The stored UBL e-invoice when it is there and unchanged (its hash), else null. */
+export async function readStoredEInvoice(db: Db, documentId: string, dataDir: string): Promise<{ bytes: Buffer; name: string } | null> {
+  const row = await db.document.findUnique({ where: { id: documentId } });
+  if (!row?.einvoicePath) return null;
+  const bytes = await storedPdfOrNull({ dataDir, documentId, invoiceNumber: row.number ?? row.id, pdfPath: row.einvoicePath, pdfSha256: row.einvoiceSha256 });
+  if (!bytes) return null;
+  const kind = row.kind === "creditNote" ? "Credit-note" : "Invoice";
+  return { bytes, name: `${kind}-${(row.number ?? row.id).replace(/[^\w.-]+/g, "-")}.xml` };
+}
+
+/** A signed link's e-invoice: downloaded as a file, never cached, never sniffed as anything else. */
+export function xmlAnswer(bytes: Uint8Array, name: string): Response {
+  return new Response(new Uint8Array(bytes), {
+    status: 200,
+    headers: {
+      "Content-Type": "application/xml; charset=utf-8",
+      "Content-Length": String(bytes.length),
+      "Content-Disposition": `attachment; filename="${name}"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
 }
 
 /** The stored PDF when it is there and unchanged (its hash), else null: the caller fetches it again. */

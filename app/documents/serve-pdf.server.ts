@@ -6,7 +6,7 @@ import { AppError } from "../lib/errors";
 import { env } from "../lib/env.server";
 import { logger } from "../lib/logger.server";
 import { providerForShop } from "../providers/connections.server";
-import { checkPdfLink, linkTextAnswer, pdfAnswer, readStoredDocumentPdf } from "./pdf-links.server";
+import { checkPdfLink, linkTextAnswer, pdfAnswer, readStoredDocumentPdf, readStoredEInvoice, xmlAnswer } from "./pdf-links.server";
 
 export async function servePdf(request: Request, documentId: string, deps = { db, dataDir: env().DATA_DIR }): Promise<Response> {
   const text = linkTextAnswer;
@@ -28,4 +28,23 @@ export async function servePdf(request: Request, documentId: string, deps = { db
     if (!pdf) return text(503, "The invoice's PDF is not available right now. Try again later.");
   }
   return pdfAnswer(pdf.bytes, pdf.name);
+}
+
+/**
+ * Serving a signed link to the UBL e-invoice: the same link check, the stored file (its hash checked). It is
+ * made when the invoice is booked; a document without one, or whose file is damaged, is said so in words.
+ */
+export async function serveEInvoice(request: Request, documentId: string, deps = { db, dataDir: env().DATA_DIR }): Promise<Response> {
+  const check = checkPdfLink({ documentId, params: new URL(request.url).searchParams });
+  if (!check.ok) return linkTextAnswer(check.status, check.reason);
+  const xml = await readStoredEInvoice(deps.db, documentId, deps.dataDir);
+  if (!xml) {
+    const row = await deps.db.document.findUnique({ where: { id: documentId }, select: { einvoicePath: true } });
+    if (row?.einvoicePath) {
+      logger.warn({ documentId }, "stored e-invoice missing or damaged");
+      return linkTextAnswer(503, "The e-invoice of this invoice is not available right now. The PDF invoice carries the same e-invoice inside it.");
+    }
+    return linkTextAnswer(404, "This invoice has no e-invoice (XML) file.");
+  }
+  return xmlAnswer(xml.bytes, xml.name);
 }

@@ -20,6 +20,8 @@ import { logger } from "../../app/lib/logger.server";
 import { encryptSecret, parseKey } from "../../app/lib/crypto.server";
 import { env } from "../../app/lib/env.server";
 import { toMinor } from "../../app/lib/money";
+import { signPdfLink } from "../../app/documents/pdf-links.server";
+import { serveEInvoice } from "../../app/documents/serve-pdf.server";
 
 const SHOP = "e-faktura.myshopify.com";
 let shopify: ShopifyAdminSimulator;
@@ -32,6 +34,11 @@ async function work() {
   const worker = new EmbeddedWorker({ db, logger, handlers: createHandlers({ db, logger, dataDir: process.env.DATA_DIR!, adminClientFor, mail }), pollMs: 10 });
   await worker.drain();
 }
+
+const serveXml = async (link: string) => {
+  const documentId = decodeURIComponent(/\/documents\/([^/?]+)\.xml/.exec(link)![1]);
+  return serveEInvoice(new Request(`http://127.0.0.1:3000${link}`), documentId, { db: await testDb(), dataDir: process.env.DATA_DIR! });
+};
 
 const first = (xml: string, element: string) => new RegExp(`<${element}[^>]*>([^<]*)</${element}>`).exec(xml)?.[1];
 
@@ -119,6 +126,18 @@ describeWithDb("e-invoices of the shop's own invoices, through the app", () => {
     ]);
     expect(smtp.messages[0].attachments[0].bytes.equals(pdf)).toBe(true);
     expect(smtp.messages[0].attachments[1].bytes.toString("utf8")).toBe(ubl);
+
+    // The signed link serves the same XML as a download; a tampered link gets nothing; a damaged file is said so.
+    const link = signPdfLink({ documentId: document.id, audience: "buyer", format: "xml" });
+    const answer = await serveXml(link);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("application/xml; charset=utf-8");
+    expect(answer.headers.get("content-disposition")).toBe('attachment; filename="Invoice-F2026-1.xml"');
+    expect(await answer.text()).toBe(ubl);
+    expect((await serveXml(link.replace(/signature=([^&]+)/, (_m, sig: string) => `signature=${sig.slice(0, -2)}AA`))).status).toBe(403);
+    fs.writeFileSync(path.join(process.env.DATA_DIR!, document.einvoicePath!), ubl.replace("F2026-1", "F2026-9"));
+    const damaged = await serveXml(link);
+    expect([damaged.status, await damaged.text()]).toEqual([503, "The e-invoice of this invoice is not available right now. The PDF invoice carries the same e-invoice inside it."]);
   }, 60_000);
 
   it("GIVEN a KWD order THEN the PDF invoice is issued and e-mailed as before, no e-invoice is made, and the log says why", async () => {
@@ -138,5 +157,7 @@ describeWithDb("e-invoices of the shop's own invoices, through the app", () => {
       message: "E-invoice not made for F2026-1: EN 16931 allows at most 2 decimals in amounts, and KWD has 3. The PDF invoice was issued as usual.",
     });
     expect(smtp.messages.map((m) => m.attachments.map((a) => a.filename))).toEqual([["Invoice-F2026-1.pdf"]]);
+    const none = await serveXml(signPdfLink({ documentId: document.id, audience: "buyer", format: "xml" }));
+    expect([none.status, await none.text()]).toEqual([404, "This invoice has no e-invoice (XML) file."]);
   }, 60_000);
 });

@@ -24,9 +24,18 @@ export function statusOf(i18n: I18n, d: AccountDocument): string {
 
 export function DownloadLink({ i18n, document }: { i18n: I18n; document: AccountDocument }) {
   const label = i18n.translate(document.kind === "creditNote" ? "downloadCreditNote" : "download", { number: document.number ?? "" });
-  return (
+  const link = (
     <s-link href={document.download} target="_blank">
       {label}
     </s-link>
+  );
+  if (!document.einvoice) return link;
+  return (
+    <s-stack direction="inline" gap="small-200">
+      {link}
+      <s-link href={document.einvoice} target="_blank">
+        {i18n.translate("downloadEInvoice")}
+      </s-link>
+    </s-stack>
   );
 }

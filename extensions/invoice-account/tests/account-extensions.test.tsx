@@ -50,6 +50,16 @@ describe("Download invoice on the order status page (customer-account.order-stat
     expect(text()).toContain("Credit notes");
   });
 
+  it("an own invoice with its e-invoice: the XML's signed link beside the PDF's, in the buyer's words", async () => {
+    const xml = "https://app.example.com/documents/doc-1.xml?for=buyer&expires=1&signature=x";
+    await open(() => ({ body: orderAnswer({ invoices: [accountDocument({ einvoice: xml })] }) }));
+    await waitFor(() => expect(links()).toHaveLength(2));
+    expect(links()).toEqual([
+      ["Download invoice 10001", INVOICE.download],
+      ["Download e-invoice (XML)", xml],
+    ]);
+  });
+
   it("an order the buyer may not see (404) draws nothing; another error is shown in words", async () => {
     await open(() => ({ status: 404, body: { ok: false, message: "There is no such order in your account." } }));
     await new Promise((resolve) => setTimeout(resolve, 20));

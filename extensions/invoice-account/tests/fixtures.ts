@@ -25,6 +25,7 @@ export function accountDocument(overrides: Partial<AccountDocument> = {}): Accou
     outstanding: null,
     status: "open",
     download: "https://app.example.com/documents/doc-1.pdf?for=buyer&expires=1&signature=x",
+    einvoice: null,
     ...overrides,
   };
 }

@@ -106,6 +106,11 @@ function InvoiceBlock() {
                     PDF
                   </s-link>
                 )}
+                {d.einvoice && (
+                  <s-link href={d.einvoice} target="_blank">
+                    Download e-invoice (XML)
+                  </s-link>
+                )}
                 {d.actions.resend && <s-button onClick={() => void resend(d)}>Resend e-mail</s-button>}
                 {d.actions.send && (
                   <s-button disabled={busy || d.working} onClick={() => void act(d, { intent: "send", documentId: d.id })}>

@@ -11,6 +11,8 @@ export type DocumentRow = {
   dueDate: string | null;
   provider: string;
   pdf: string | null;
+  /** The UBL e-invoice (XML), where one was stored beside the PDF. */
+  einvoice: string | null;
   /** A staff action on it is queued or running. */
   working: boolean;
   actions: { send: boolean; resend: boolean; takeBack: "cancel" | "credit" | null; extendDueDate: boolean; partActivate: boolean };

@@ -35,6 +35,7 @@ export function documentRow(overrides: Partial<DocumentRow> = {}): DocumentRow {
     dueDate: "2026-12-20",
     provider: "e-conomic",
     pdf: "https://app.example.com/documents/doc-1.pdf?for=admin&expires=1&signature=x",
+    einvoice: null,
     working: false,
     actions: { send: false, resend: true, takeBack: null, extendDueDate: false, partActivate: false },
     ...overrides,

@@ -43,6 +43,18 @@ describe("the invoice block (admin.order-details.block.render)", () => {
     expect(resends.map((c) => [c.url, c.method])).toEqual([["/app/documents/doc-1/resend", "POST"]]);
   });
 
+  it("an own invoice with its e-invoice: 'Download e-invoice (XML)' beside the PDF, on the signed link", async () => {
+    const xml = "https://app.example.com/documents/doc-1.xml?for=admin&expires=1&signature=x";
+    block.fetch = backend(() => ({ body: stateAnswer({ provider: { type: "shop", name: "Own invoice", kinds: ["invoice"], staffDueDate: true }, hasInvoice: true, documents: [documentRow({ provider: "Own invoice", einvoice: xml })] }) })).fetch;
+    await block.render();
+    await waitFor(() => expect(text()).toContain("Download e-invoice (XML)"));
+    const links = [...document.body.querySelectorAll("s-link")].map((l) => [l.textContent, prop(l, "href")]);
+    expect(links).toEqual([
+      ["PDF", documentRow().pdf],
+      ["Download e-invoice (XML)", xml],
+    ]);
+  });
+
   it("a failure: the last sync-log line in words, as a critical banner", async () => {
     block.fetch = backend(() => ({ body: stateAnswer({ lastLog: { status: "failed", message: "No e-conomic product group is set for VAT 12%.", at: "2026-12-06T12:00:00Z", retry: true } }) })).fetch;
     await block.render();

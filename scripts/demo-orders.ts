@@ -361,3 +361,62 @@ export const INTACT_ORDERS: DemoOrder[] = [
     topics: ["orders/create", "orders/create"],
   },
 ];
+
+const aarhus = { address1: "Åboulevarden 3", city: "Aarhus C", zip: "8000", country: "Denmark", countryCode: "DK" };
+const berlin = { address1: "Hauptstraße 5", city: "Berlin", zip: "10115", country: "Germany", countryCode: "DE" };
+
+export const OWN_CUSTOMERS: Array<Omit<SeedCustomer, "id"> & { key: string }> = [
+  { key: "mette", email: "indkob@nordic-cafes.example", firstName: "Mette", lastName: "Holm", locale: "da" },
+  { key: "jonas", email: "rechnung@roesterei-weber.example", firstName: "Jonas", lastName: "Weber", locale: "de" },
+  { key: "sofie", email: "sofie@example.dk", firstName: "Sofie", lastName: "Lund", locale: "da" },
+];
+
+/** The shop's own invoices, each also an EN 16931 e-invoice (Factur-X PDF and UBL file), or said why not. */
+export const OWN_ORDERS: DemoOrder[] = [
+  {
+    label: "Danish company, VAT excluded, a discount and shipping: Factur-X and UBL, VAT category S",
+    customer: "mette",
+    seed: {
+      taxesIncluded: false,
+      company: { id: 8101, name: "Nordic Cafés ApS", locationId: 8102, locationName: "Aarhus", vatId: "DK99887766" },
+      billingAddress: { firstName: "Mette", lastName: "Holm", company: "Nordic Cafés ApS", ...aarhus },
+      lines: [
+        { sku: "BEANS-1KG", title: "Kaffebønner 1 kg", quantity: 4, price: "189.00", taxRate: "0.25", taxTitle: "Moms", discount: "20.00" },
+        { sku: "FILTER-100", title: "Filtre, 100 stk.", quantity: 2, price: "24.50", taxRate: "0.25", taxTitle: "Moms" },
+      ],
+      shipping: [{ title: "GLS", price: "49.00", taxRate: "0.25", taxTitle: "Moms" }],
+    },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "German company with a VAT number, goods shipped without VAT: VAT category K (intra-community supply)",
+    customer: "jonas",
+    seed: {
+      taxesIncluded: false,
+      company: { id: 8201, name: "Rösterei Weber GmbH", locationId: 8202, locationName: "Berlin", vatId: "DE123456789" },
+      billingAddress: { firstName: "Jonas", lastName: "Weber", company: "Rösterei Weber GmbH", ...berlin },
+      lines: [{ sku: "GRINDER-PRO", title: "Kaffemølle Pro", quantity: 1, price: "2499.00", taxRate: "0", taxTitle: "Moms" }],
+      shipping: [{ title: "DHL", price: "120.00", taxRate: "0", taxTitle: "Moms" }],
+    },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "Private Danish buyer, VAT included: Factur-X and UBL",
+    customer: "sofie",
+    seed: {
+      taxesIncluded: true,
+      billingAddress: { firstName: "Sofie", lastName: "Lund", address1: "Nørregade 12", city: "København K", zip: "1165", country: "Denmark", countryCode: "DK" },
+      lines: [{ sku: "MUG-BLUE", title: "Krus, blå", quantity: 2, price: "149.00", taxRate: "0.25", taxTitle: "Moms" }],
+    },
+    topics: ["orders/paid"],
+  },
+  {
+    label: "Guest without a billing address (a gift card's worth of coffee): the PDF invoice, and no e-invoice, said why",
+    seed: {
+      taxesIncluded: true,
+      email: "gaest@example.dk",
+      lines: [{ sku: "TASTING", title: "Smagning, 2 personer", quantity: 1, price: "450.00", taxRate: "0.25", taxTitle: "Moms" }],
+    },
+    topics: ["orders/paid"],
+  },
+];

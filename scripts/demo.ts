@@ -42,6 +42,8 @@ const VISMA_SHOP = "invoice-bridge-visma.myshopify.com";
 const IX_SHOP = "invoice-bridge-ix.myshopify.com";
 const WALLEY_SHOP = "invoice-bridge-walley.myshopify.com";
 const INTACT_SHOP = "invoice-bridge-intact.myshopify.com";
+/** The shop that issues its own invoices, as Factur-X PDFs with UBL files beside them. */
+const OWN_SHOP = "invoice-bridge-own.myshopify.com";
 /** A shop with the app just installed and nothing connected: the onboarding, then the historical import of its past orders. */
 const NEW_SHOP = "invoice-bridge-new.myshopify.com";
 const IX_ACCOUNT = "invoice-bridge-demo";
@@ -203,7 +205,8 @@ async function main() {
     return { answers, sent };
   }
 
-  const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS, WALLEY_CUSTOMERS, WALLEY_ORDERS, INTACT_CUSTOMERS, INTACT_ORDERS } = await import("./demo-orders");
+  const { DEMO_CUSTOMERS, DEMO_ORDERS, VISMA_CUSTOMERS, VISMA_ORDERS, IX_CUSTOMERS, IX_ORDERS, WALLEY_CUSTOMERS, WALLEY_ORDERS, INTACT_CUSTOMERS, INTACT_ORDERS, OWN_CUSTOMERS, OWN_ORDERS } =
+    await import("./demo-orders");
 
   /**
    * The customer-account side of the e-conomic shop: Mette, signed in, with her own orders; Karin, whom the
@@ -311,6 +314,38 @@ async function main() {
   await seedIntactShop(db, { shopDomain: INTACT_SHOP, endpoint: intact.endpoint, username: "demo-intact", password: "demo-intact-password", settings: { salesOrders: true } });
   const intactSent = await sendOrders(INTACT_SHOP, INTACT_CUSTOMERS, INTACT_ORDERS);
 
+  // --- the shop's own invoices, with e-invoices ---
+  step(`Seeding the own-invoice demo shop ${OWN_SHOP} (Factur-X PDFs and UBL files)`);
+  await installOnShopify(OWN_SHOP, { currency: "DKK", name: "Invoice Bridge Demo (own invoices)" });
+  {
+    const { encryptSecret, parseKey } = await import("../app/lib/crypto.server");
+    const { env } = await import("../app/lib/env.server");
+    await db.shop.create({
+      data: {
+        shopDomain: OWN_SHOP,
+        verificationStartedAt: new Date("2026-01-01T00:00:00Z"),
+        settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" }, mail: { sendOnBooking: false } }),
+      },
+    });
+    await db.connection.create({
+      data: {
+        shopDomain: OWN_SHOP,
+        providerType: "shop",
+        encryptedCredentials: encryptSecret("{}", parseKey(env().ENCRYPTION_KEY)),
+        settings: JSON.stringify({
+          seller: {
+            name: "Ærøskøbing Kaffe ApS", addressLines: ["Vestergade 12", "5970 Ærøskøbing"], countryCode: "DK", vatId: "DK12345678", email: "faktura@aeroe-kaffe.example",
+            bank: { name: "Danske Bank", iban: "DK50 0040 0440 1162 43", bic: "DABADKKK" },
+          },
+          einvoice: { mode: "facturx-ubl", street: "Vestergade 12", postcode: "5970", city: "Ærøskøbing" },
+          invoicePrefix: "F2026-",
+          defaultLanguage: "da",
+        }),
+      },
+    });
+  }
+  const ownSent = await sendOrders(OWN_SHOP, OWN_CUSTOMERS, OWN_ORDERS);
+
   // --- a new shop: nothing connected yet ---
   step(`Installing the app on ${NEW_SHOP}, with nothing connected (the onboarding starts there)`);
   await installOnShopify(NEW_SHOP, { currency: "EUR", name: "Invoice Bridge Demo (new shop)" });
@@ -319,7 +354,7 @@ async function main() {
   console.log(`  ${pastOrders} paid orders from the last 60 days wait in Shopify for the historical import`);
 
   step("Waiting for the worker");
-  const shops = [SHOP, VISMA_SHOP, IX_SHOP, WALLEY_SHOP, INTACT_SHOP];
+  const shops = [SHOP, VISMA_SHOP, IX_SHOP, WALLEY_SHOP, INTACT_SHOP, OWN_SHOP];
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const pending = await db.job.count({ where: { shopDomain: { in: shops }, createdAt: { gte: startedAt }, status: { in: ["queued", "running"] } } });
@@ -345,6 +380,7 @@ async function main() {
   const ixShop = await outcome(IX_SHOP, "InvoicExpress");
   const walleyShop = await outcome(WALLEY_SHOP, "Walley");
   const intactShop = await outcome(INTACT_SHOP, "Intact iQ");
+  const ownShop = await outcome(OWN_SHOP, "the shop's own invoices");
 
   // --- customer accounts: a demo buyer, and a B2B colleague ---
   step("Customer accounts: Mette (a private buyer) and Karin (a colleague of Lars at Nordic Cafés ApS, Aarhus roastery)");
@@ -412,7 +448,34 @@ async function main() {
   step(`The SMTP sink caught ${smtp.messages.length} e-mail(s)`);
   for (const message of smtp.messages) console.log(`  ${describeCaughtMessage(message)}`);
 
-  const failures = [economicShop, vismaShop, ixShop, walleyShop, intactShop].flatMap((shop) => shop.failed);
+  step("The shop's own e-invoices, judged by the official EN 16931 rules");
+  const ownEInvoices = await (async () => {
+    const fs = await import("node:fs");
+    const { embeddedFiles } = await import("../test/helpers/pdf-attachments");
+    const { validateEn16931, EN16931_DIR } = await import("../test/helpers/en16931-rules");
+    const { env } = await import("../app/lib/env.server");
+    const dataDir = env().DATA_DIR;
+    const rulesHere = fs.existsSync(EN16931_DIR);
+    if (!rulesHere) console.log(`  (the rules are not on this machine, ${EN16931_DIR}: the e-invoices are counted, not judged)`);
+    const documents = await db.document.findMany({ where: { shopDomain: OWN_SHOP, state: "finalized" }, orderBy: { createdAt: "asc" } });
+    let made = 0;
+    let valid = 0;
+    for (const d of documents) {
+      const pdf = fs.readFileSync(path.join(dataDir, d.pdfPath!));
+      const cii = (await embeddedFiles(pdf)).find((f) => f.name === "factur-x.xml")?.bytes.toString("utf8");
+      const ubl = d.einvoicePath ? fs.readFileSync(path.join(dataDir, d.einvoicePath), "utf8") : null;
+      if (!cii || !ubl) continue;
+      made++;
+      const fatal = rulesHere ? [...validateEn16931(ubl, "ubl").fatal, ...validateEn16931(cii, "cii").fatal] : [];
+      if (rulesHere && fatal.length === 0) valid++;
+      console.log(`  ${d.number} (${d.orderName}): Factur-X PDF and UBL file${rulesHere ? (fatal.length === 0 ? ", both valid" : `, ${fatal.length} failed rule(s): ${fatal.map((a) => a.id).join(", ")}`) : ""}`);
+    }
+    const refusals = ownShop.entries.filter((e) => e.message.startsWith("E-invoice not made")).map((e) => e.message);
+    for (const message of refusals) console.log(`  ${message}`);
+    return { invoices: documents.length, made, validated: rulesHere ? valid : null, refused: refusals.length, refusals };
+  })();
+
+  const failures = [economicShop, vismaShop, ixShop, walleyShop, intactShop, ownShop].flatMap((shop) => shop.failed);
   if (failures.length > 0) {
     step("Failed");
     for (const entry of failures) console.log(`  ${entry.shopDomain} ${entry.orderName ?? ""}: ${entry.message}${entry.detail ? `\n    ${entry.detail}` : ""}`);
@@ -496,6 +559,16 @@ async function main() {
         deliveriesStored: intactShop.deliveries,
         jobs: intactShop.jobs,
       },
+      own: {
+        shop: OWN_SHOP,
+        orders: OWN_ORDERS.length,
+        invoices: ownEInvoices.invoices,
+        einvoices: { made: ownEInvoices.made, validated: ownEInvoices.validated, refused: ownEInvoices.refused, refusals: ownEInvoices.refusals },
+        failed: ownShop.failed.length,
+        webhooksSent: ownSent.sent,
+        deliveriesStored: ownShop.deliveries,
+        jobs: ownShop.jobs,
+      },
     },
   };
 
@@ -510,7 +583,7 @@ async function main() {
     await smtp.close();
     await db.$disconnect();
     console.log(JSON.stringify(summary));
-    const { visma: v, invoicexpress: ix, economic: e, walley: w, intact: iq } = summary.providers;
+    const { visma: v, invoicexpress: ix, economic: e, walley: w, intact: iq, own } = summary.providers;
     const ok =
       summary.deliveriesStored === sent &&
       e.emailed === expectedEmails &&
@@ -540,7 +613,15 @@ async function main() {
       // Mette's own invoices, and Karin's company location's, the one issued in e-conomic included
       account.mette.total > 0 &&
       account.karin.total > account.karin.issuedInEconomic &&
-      account.karin.issuedInEconomic === 1;
+      account.karin.issuedInEconomic === 1 &&
+      // The shop's own invoices: each one issued; three e-invoices, valid by the official rules where they are
+      // on the machine; the guest's refused, with its reason in the log
+      own.deliveriesStored === ownSent.sent &&
+      !own.jobs.failed &&
+      own.invoices === own.orders &&
+      own.einvoices.made === 3 &&
+      (own.einvoices.validated === null || own.einvoices.validated === 3) &&
+      own.einvoices.refused === 1;
     process.exit(ok ? 0 : 1);
   }
   step("Running");

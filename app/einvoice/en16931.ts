@@ -120,9 +120,13 @@ export function einvoiceModel({ content, number, seller }: EInvoiceInput): EInvo
     })
     .filter((row) => row.net !== 0n || row.vat !== 0n || content.lines.some((line) => line.kind !== "rounding" && line.vatRate === row.rate));
   const items = netsThatAddUp(content.lines.filter((line) => line.kind !== "rounding"), breakdown);
-  const invoiceLines = items.filter((line) => !ALLOWANCE_KINDS.has(line.kind ?? "") && !CHARGE_KINDS.has(line.kind ?? ""));
+  // A document of shipping alone (a refund of the postage) has no item line, which EN 16931 requires: its
+  // shipping is then its line, not a charge.
+  const itemless = items.every((line) => ALLOWANCE_KINDS.has(line.kind ?? "") || CHARGE_KINDS.has(line.kind ?? ""));
+  const isCharge = (line: { kind?: string }) => !itemless && CHARGE_KINDS.has(line.kind ?? "");
+  const invoiceLines = items.filter((line) => !ALLOWANCE_KINDS.has(line.kind ?? "") && !isCharge(line));
   const allowances = items.filter((line) => ALLOWANCE_KINDS.has(line.kind ?? ""));
-  const charges = items.filter((line) => CHARGE_KINDS.has(line.kind ?? ""));
+  const charges = items.filter(isCharge);
   if (invoiceLines.length === 0) {
     return refuse(number, "einvoice_no_lines", "lines", "", "the document has no item lines, and EN 16931 requires at least one. The PDF invoice was issued as usual.");
   }

@@ -3,64 +3,20 @@
 // credit note must total exactly what Shopify refunded, to the minor unit, in both price bases.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
-import type { SeedOrder, SeedRefund } from "../simulators/shopify-admin/orders";
 import { httpAdminClient } from "../../app/shopify/admin-client.server";
 import { ORDER_FOR_INVOICE, REFUND_FOR_CREDIT_NOTE } from "../../app/shopify/graphql";
 import { orderFromAdminApi } from "../../app/invoicing/order";
 import { creditFromRefund } from "../../app/invoicing/refund";
 import { DEFAULT_PLAN_OPTIONS, planDocument, type PriceBasis } from "../../app/invoicing/plan";
+import { addRefundCorpusShops, corpusRefunds, REFUND_CORPUS_CASES, refundCorpusOrder, refundShopOf } from "../corpus/refund-corpus";
 
-const SHOP = "refunds.myshopify.com";
 let simulator: ShopifyAdminSimulator;
-
-type Currency = "EUR" | "JPY" | "KWD";
-const P: Record<string, Record<Currency, string>> = {
-  mug: { EUR: "12.49", JPY: "1980", KWD: "3.875" },
-  book: { EUR: "19.99", JPY: "2750", KWD: "6.125" },
-  lamp: { EUR: "89.90", JPY: "12800", KWD: "27.450" },
-  post: { EUR: "4.95", JPY: "700", KWD: "1.500" },
-  off: { EUR: "3.00", JPY: "500", KWD: "0.950" },
-  back: { EUR: "5.00", JPY: "600", KWD: "1.250" },
-};
-
-const order = (c: Currency, taxesIncluded: boolean): SeedOrder => ({
-  currency: c,
-  taxesIncluded,
-  email: "refund@example.com",
-  lines: [
-    { sku: "MUG", title: "Mug", quantity: 3, price: P.mug[c], taxRate: "0.25", discount: P.off[c] },
-    { sku: "BOOK", title: "Book", quantity: 2, price: P.book[c], taxRate: "0.06" },
-    { sku: "LAMP", title: "Lamp", quantity: 1, price: P.lamp[c], taxRate: "0.25" },
-  ],
-  shipping: [{ title: "Post", price: P.post[c], taxRate: "0.25" }],
-});
-
-const REFUNDS: Array<{ name: string; refunds: (c: Currency) => SeedRefund[] }> = [
-  { name: "one unit of a discounted line", refunds: () => [{ lines: [{ index: 0, quantity: 1 }] }] },
-  { name: "two of three discounted units", refunds: () => [{ lines: [{ index: 0, quantity: 2 }] }] },
-  { name: "every line, whole", refunds: () => [{ lines: [{ index: 0, quantity: 3 }, { index: 1, quantity: 2 }, { index: 2, quantity: 1 }], shipping: true }] },
-  { name: "two rates in one refund", refunds: () => [{ lines: [{ index: 1, quantity: 1 }, { index: 2, quantity: 1 }] }] },
-  { name: "shipping only", refunds: () => [{ shipping: true }] },
-  { name: "an amount only", refunds: (c) => [{ amount: P.back[c], note: "goodwill" }] },
-  { name: "a line and an amount", refunds: (c) => [{ lines: [{ index: 1, quantity: 1 }], amount: P.back[c] }] },
-  { name: "repeated: the mugs one by one", refunds: () => [1, 2, 3].map(() => ({ lines: [{ index: 0, quantity: 1 }] })) },
-  { name: "repeated: a book, then the shipping", refunds: () => [{ lines: [{ index: 1, quantity: 1 }] }, { shipping: true }] },
-];
-
-const CASES = (["EUR", "JPY", "KWD"] as Currency[]).flatMap((c) =>
-  [true, false].flatMap((taxesIncluded) =>
-    REFUNDS.map((r) => ({ name: `${c}, ${taxesIncluded ? "tax included" : "tax excluded"}: ${r.name}`, currency: c, taxesIncluded, refunds: r.refunds(c) })),
-  ),
-);
 
 describe("credit note corpus", () => {
   beforeAll(async () => {
     simulator = new ShopifyAdminSimulator();
     await simulator.start();
-    for (const currency of ["EUR", "JPY", "KWD"]) {
-      const shop = simulator.addShop({ domain: `${currency.toLowerCase()}-${SHOP}`, accessToken: `shpat_${currency}`, appUrl: "http://127.0.0.1:9", apiSecret: "x", currency });
-      shop.bucket.maximumAvailable = shop.bucket.currentlyAvailable = 1e9;
-    }
+    addRefundCorpusShops(simulator);
   });
   afterAll(() => simulator.close());
 
@@ -68,20 +24,13 @@ describe("credit note corpus", () => {
   afterAll(() => console.info(`credit note corpus: ${refunds} refunds, each credit note equal to Shopify's refund total in net and gross prices`));
 
   it("has at least 30 refunds", () => {
-    expect(CASES.reduce((n, c) => n + c.refunds.length, 0)).toBeGreaterThanOrEqual(30);
+    expect(REFUND_CORPUS_CASES.reduce((n, c) => n + c.refunds.length, 0)).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(CASES)("$name: each credit note totals exactly what Shopify refunded", async ({ currency, taxesIncluded, refunds: seeds }) => {
-    const domain = `${currency.toLowerCase()}-${SHOP}`;
-    const stored = simulator.addOrder(domain, order(currency, taxesIncluded));
-    const client = httpAdminClient({ endpoint: simulator.url, shop: domain, accessToken: `shpat_${currency}`, apiVersion: "2026-10" });
-    const fetched = await client.request<{ order: unknown }>(ORDER_FOR_INVOICE, { id: `gid://shopify/Order/${stored.id}` });
-    const sold = orderFromAdminApi(fetched.order, "shop");
+  it.each(REFUND_CORPUS_CASES)("$name: each credit note totals exactly what Shopify refunded", async ({ currency, taxesIncluded, refunds: seeds }) => {
+    const { stored, refunds: story } = await corpusRefunds(simulator, { currency, taxesIncluded, refunds: seeds });
     let refundedSoFar = 0n;
-    for (const seed of seeds) {
-      const made = simulator.addRefund(domain, stored.id, seed);
-      const data = await client.request<{ refund: unknown }>(REFUND_FOR_CREDIT_NOTE, { id: `gid://shopify/Refund/${made.id}` });
-      const { refund, credit } = creditFromRefund(data.refund, sold, "shop");
+    for (const { seed, made, refund, credit } of story) {
       expect(refund.total).toBe(made.total.shop);
       expect(refund.pending).toBe(false);
       for (const priceBasis of ["net", "gross"] as PriceBasis[]) {
@@ -106,8 +55,8 @@ describe("credit note corpus", () => {
   });
 
   it("a refund whose money has not moved yet is pending", async () => {
-    const domain = `eur-${SHOP}`;
-    const stored = simulator.addOrder(domain, order("EUR", true));
+    const domain = refundShopOf("EUR");
+    const stored = simulator.addOrder(domain, refundCorpusOrder("EUR", true));
     const made = simulator.addRefund(domain, stored.id, { lines: [{ index: 2, quantity: 1 }], transactionStatus: "pending" });
     const client = httpAdminClient({ endpoint: simulator.url, shop: domain, accessToken: "shpat_EUR", apiVersion: "2026-10" });
     const fetched = await client.request<{ order: unknown }>(ORDER_FOR_INVOICE, { id: `gid://shopify/Order/${stored.id}` });

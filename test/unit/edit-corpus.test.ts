@@ -9,6 +9,7 @@ import { ORDER_EDITS, ORDER_FOR_INVOICE } from "../../app/shopify/graphql";
 import { orderFromAdminApi } from "../../app/invoicing/order";
 import { editsFromAdminApi, orderForSales } from "../../app/invoicing/edit";
 import { DEFAULT_PLAN_OPTIONS, planDocument, type PriceBasis } from "../../app/invoicing/plan";
+import { expectEInvoiceOf } from "../helpers/einvoice";
 
 let simulator: ShopifyAdminSimulator;
 type Currency = "EUR" | "JPY" | "KWD";
@@ -45,7 +46,14 @@ describe("order edits after invoicing", () => {
   });
   afterAll(() => simulator.close());
 
-  it.each(CASES)("$name: the credit and the new invoice are exact, and the documents add up to Shopify's new total", async ({ c, incl, edit }) => {
+  const einvoices = { made: 0, refused: 0 };
+  afterAll(() => {
+    console.info(`edit corpus: ${einvoices.made} credit notes and new invoices valid e-invoices in both formats, ${einvoices.refused} refused (KWD)`);
+    // every credit note and new invoice of the edits, in both price bases: the corpus must not shrink
+    expect(einvoices.made + einvoices.refused).toBe(60);
+  });
+
+  it.each(CASES)("$name: the credit and the new invoice are exact, valid e-invoices, and the documents add up to Shopify's new total", async ({ c, incl, edit }) => {
     const domain = `${c.toLowerCase()}.myshopify.com`;
     const stored = simulator.addOrder(domain, order(c, incl));
     const invoiced = stored.totals.total.shop;
@@ -57,13 +65,16 @@ describe("order edits after invoicing", () => {
     expect(parsed.removed.reduce((n, s) => n + s.quantity, 0)).toBe((edit.remove ?? []).reduce((n, r) => n + r.quantity, 0));
     expect(parsed.added.reduce((n, s) => n + s.quantity, 0)).toBe((edit.add ?? []).reduce((n, a) => n + a.quantity, 0));
     for (const priceBasis of ["net", "gross"] as PriceBasis[]) {
-      const total = (sales: typeof parsed.removed) => {
+      // The removed units' credit note and the added units' invoice, each also a valid e-invoice (KWD: refused).
+      const total = async (sales: typeof parsed.removed, kind: "invoice" | "credit-note") => {
         if (sales.length === 0) return 0n;
         const plan = planDocument(orderForSales(now, sales, "E"), { ...DEFAULT_PLAN_OPTIONS, priceBasis });
-        expect(plan.check.outcome, `${priceBasis}: ${JSON.stringify(plan.check, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`).not.toBe("mismatch");
+        const context = `${priceBasis} ${kind}: ${JSON.stringify(plan.check, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`;
+        expect(plan.check.outcome, context).not.toBe("mismatch");
+        einvoices[await expectEInvoiceOf(plan, { kind, number: kind === "invoice" ? "INV-2" : "CN-1", context })] += 1;
         return plan.totals.gross;
       };
-      expect(invoiced - total(parsed.removed) + total(parsed.added)).toBe(simulator.order(domain, stored.id).totals.total.shop);
+      expect(invoiced - (await total(parsed.removed, "credit-note")) + (await total(parsed.added, "invoice"))).toBe(simulator.order(domain, stored.id).totals.total.shop);
     }
   });
 });

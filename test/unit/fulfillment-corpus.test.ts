@@ -9,6 +9,7 @@ import { ORDER_FOR_INVOICE, ORDER_FULFILLMENTS } from "../../app/shopify/graphql
 import { orderFromAdminApi } from "../../app/invoicing/order";
 import { fulfillmentsFromAdminApi, orderForFulfillment } from "../../app/invoicing/fulfillment";
 import { DEFAULT_PLAN_OPTIONS, planDocument, type PriceBasis } from "../../app/invoicing/plan";
+import { expectEInvoiceOf } from "../helpers/einvoice";
 
 let simulator: ShopifyAdminSimulator;
 type Currency = "EUR" | "JPY" | "KWD";
@@ -45,7 +46,14 @@ describe("invoicing per fulfilment", () => {
   });
   afterAll(() => simulator.close());
 
-  it.each(CASES)("$name: every fulfilment invoice is exact, and together they total Shopify's order", async ({ c, incl, parts }) => {
+  const einvoices = { made: 0, refused: 0 };
+  afterAll(() => {
+    console.info(`fulfilment corpus: ${einvoices.made} fulfilment invoices valid e-invoices in both formats, ${einvoices.refused} refused (KWD)`);
+    // 3 currencies × 2 × (1 + 2 + 3 fulfilments) × 2 price bases
+    expect(einvoices.made + einvoices.refused).toBe(72);
+  });
+
+  it.each(CASES)("$name: every fulfilment invoice is exact, a valid e-invoice, and together they total Shopify's order", async ({ c, incl, parts }) => {
     const domain = `${c.toLowerCase()}.myshopify.com`;
     const stored = simulator.addOrder(domain, order(c, incl));
     for (const part of parts) simulator.addFulfillment(domain, stored.id, part);
@@ -56,7 +64,7 @@ describe("invoicing per fulfilment", () => {
     expect(fulfillments.map((f) => f.name)).toEqual(parts.map((_p, i) => `${stored.name}.${i + 1}`));
     for (const priceBasis of ["net", "gross"] as PriceBasis[]) {
       let sum = 0n;
-      fulfillments.forEach((_f, index) => {
+      for (const index of fulfillments.keys()) {
         const part = orderForFulfillment(sold, fulfillments, index);
         expect(part.name).toBe(`${stored.name}-F${index + 1}`);
         // the units shipped, and shipping on the first only
@@ -67,7 +75,9 @@ describe("invoicing per fulfilment", () => {
         expect(plan.check.outcome, context).not.toBe("mismatch");
         expect(plan.totals.gross, context).toBe(part.total);
         sum += plan.totals.gross;
-      });
+        // each fulfilment's invoice, as the shop's own, is a valid EN 16931 e-invoice (KWD: refused)
+        einvoices[await expectEInvoiceOf(plan, { kind: "invoice", number: `INV-${part.name.replace("#", "")}`, context })] += 1;
+      }
       expect(sum).toBe(stored.totals.total.shop);
     }
   });

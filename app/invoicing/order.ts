@@ -64,6 +64,8 @@ export type NormalizedOrder = {
   channel: string | null;
   gateways: string[];
   locale: string | null;
+  /** The buyer's purchase order number (B2B), the e-invoice's buyer reference. */
+  poNumber?: string | null;
   email: string | null;
   customer: { id: string; email: string | null; firstName: string | null; lastName: string | null } | null;
   /** A B2B order's company, with the VAT number (tax registration id) of the location that ordered. */
@@ -150,6 +152,7 @@ export const gqlOrder = z.object({
   tags: z.array(z.string()),
   sourceName: z.string().nullable(),
   customerLocale: z.string().nullable(),
+  poNumber: z.string().nullish(),
   paymentGatewayNames: z.array(z.string()),
   customer: z
     .object({
@@ -227,6 +230,7 @@ export function orderFromAdminApi(input: unknown, mode: CurrencyMode = "shop"): 
     channel: o.sourceName,
     gateways: o.paymentGatewayNames,
     locale: o.customerLocale,
+    poNumber: o.poNumber?.trim() || null,
     email: o.email ?? o.customer?.defaultEmailAddress?.emailAddress ?? null,
     customer: o.customer
       ? {
@@ -312,6 +316,7 @@ export const restOrderPayload = z.object({
   tags: z.string().nullish(),
   source_name: z.string().nullish(),
   customer_locale: z.string().nullish(),
+  po_number: z.string().nullish(),
   payment_gateway_names: z.array(z.string()).nullish(),
   customer: z
     .object({ id: z.union([z.number(), z.string()]), email: z.string().nullish(), first_name: z.string().nullish(), last_name: z.string().nullish() })
@@ -397,6 +402,7 @@ export function orderFromWebhook(input: unknown, mode: CurrencyMode = "shop"): N
     channel: o.source_name ?? null,
     gateways: o.payment_gateway_names ?? [],
     locale: o.customer_locale ?? null,
+    poNumber: o.po_number?.trim() || null,
     email: o.email ?? o.customer?.email ?? null,
     customer: o.customer
       ? { id: String(o.customer.id), email: o.customer.email ?? null, firstName: o.customer.first_name ?? null, lastName: o.customer.last_name ?? null }

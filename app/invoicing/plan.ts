@@ -176,6 +176,7 @@ function finish(order: NormalizedOrder, lines: PlanLine[], basis: PriceBasis, ch
     vatBreakdown: vatBreakdown(lines, basis),
     totals: totalsOf(lines, basis),
     giftCardPaid: order.giftCardPaid,
+    buyerReference: order.poNumber ?? null,
     check,
   };
 }

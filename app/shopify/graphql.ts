@@ -72,6 +72,7 @@ export const ORDER_FOR_INVOICE = /* GraphQL */ `
       tags
       sourceName
       customerLocale
+      poNumber
       paymentGatewayNames
       customer {
         id

@@ -84,6 +84,7 @@ describeWithDb("e-invoices of the shop's own invoices, through the app", () => {
     shopify.addOrder(SHOP, {
       currency,
       email: "indkob@nordic-cafes.dk",
+      poNumber: "PO-2026-118",
       company: { id: 41, name: "Nordic Cafés ApS", locationId: 42, locationName: "Aarhus", vatId: "DK99887766" },
       billingAddress: { firstName: "Mette", lastName: "Holm", company: "Nordic Cafés ApS", address1: "Åboulevarden 3", city: "Aarhus C", zip: "8000", countryCode: "DK" },
       lines: [
@@ -117,6 +118,9 @@ describeWithDb("e-invoices of the shop's own invoices, through the app", () => {
     expect(toMinor(first(ubl, "cbc:PayableAmount")!, "DKK")).toBe(100625n);
     expect(toMinor(first(cii, "ram:DuePayableAmount")!, "DKK")).toBe(100625n);
     expect(ubl).toContain("<cbc:CompanyID>DK99887766</cbc:CompanyID>");
+    // The order's PO number from Shopify is the buyer's reference
+    expect(first(ubl, "cbc:BuyerReference")).toBe("PO-2026-118");
+    expect(first(cii, "ram:BuyerReference")).toBe("PO-2026-118");
 
     expect(smtp.messages).toHaveLength(1);
     const attachments = smtp.messages[0].attachments.map((a) => [a.filename, a.contentType]);

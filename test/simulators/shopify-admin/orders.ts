@@ -66,6 +66,8 @@ export type SeedOrder = {
   /** Part of the total paid with a gift card (a means of payment). */
   giftCardPayment?: string;
   customerLocale?: string;
+  /** The buyer's purchase order number (B2B orders). */
+  poNumber?: string;
   note?: string | null;
   /** Net terms ("Net 30"): the schedule is issued at createdAt unless given, and due dueInDays later. */
   paymentTerms?: { name: string; type?: PaymentTermsType; dueInDays?: number | null; issuedAt?: string; dueAt?: string } | null;
@@ -325,7 +327,7 @@ export function computeOrder(seed: SeedOrder, shopCurrency: string, orderNumber:
     discountApplications:
       lineDiscounts.shop || shippingDiscounts.shop ? [discountApplication("line_item", lineDiscounts), discountApplication("shipping_line", shippingDiscounts)] : [],
     taxExempt: false,
-    poNumber: null,
+    poNumber: seed.poNumber ?? null,
     paymentTerms: seed.paymentTerms ? seededPaymentTerms(seed.paymentTerms, now) : null,
     transactions: null,
     raw: null,

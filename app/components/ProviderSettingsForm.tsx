@@ -256,7 +256,7 @@ function EInvoiceFields({ settings, onChange }: { settings: Settings; onChange: 
   const set = (key: string, value: string) => onChange({ ...settings, einvoice: { ...e, [key]: value === "" ? undefined : value } });
   const text = (key: string) => String(e[key] ?? "");
   return (
-    <>
+    <FormLayout>
       <Select
         label="E-invoices (EN 16931)"
         options={[
@@ -269,7 +269,7 @@ function EInvoiceFields({ settings, onChange }: { settings: Settings; onChange: 
         helpText="A B2B buyer's accounting system reads these without anyone typing the invoice in. To send the UBL file over Peppol, forward it to your access point."
       />
       {e.mode && e.mode !== "off" ? (
-        <>
+        <FormLayout>
           <FormLayout.Group>
             <TextField label="Street" autoComplete="address-line1" value={text("street")} onChange={(v) => set("street", v)} />
             <TextField label="Postcode" autoComplete="postal-code" value={text("postcode")} onChange={(v) => set("postcode", v)} />
@@ -279,9 +279,9 @@ function EInvoiceFields({ settings, onChange }: { settings: Settings; onChange: 
             <TextField label="Company registration number (SIREN in France)" autoComplete="off" value={text("companyId")} onChange={(v) => set("companyId", v)} />
             <TextField label="VAT exemption reason for 0% lines (optional)" autoComplete="off" value={text("exemptionReason")} onChange={(v) => set("exemptionReason", v)} helpText="Without one, 0% lines are zero-rated." />
           </FormLayout.Group>
-        </>
+        </FormLayout>
       ) : null}
-    </>
+    </FormLayout>
   );
 }
 

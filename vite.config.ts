@@ -7,7 +7,7 @@ declare module "@remix-run/node" {
   }
 }
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   server: { port: Number(process.env.PORT || 3000), hmr: false },
   plugins: [
     remix({
@@ -27,5 +27,8 @@ export default defineConfig({
   // in the browser (else a late re-optimisation loads a second React: "Invalid hook call").
   ssr: { noExternal: ["@shopify/polaris", "@shopify/shopify-app-remix"] },
   optimizeDeps: { include: ["@shopify/polaris", "@shopify/app-bridge-react", "@shopify/shopify-app-remix/react", "react", "react-dom", "react-dom/client"] },
-  build: { assetsInlineLimit: 0 },
-});
+  // The server build stays one file (build/server/index.js): modules the app loads on first use (the PDF
+  // library, soap, the e-invoice library) would otherwise be split into build/server/assets/, and code that
+  // finds files beside itself (import.meta.dirname: migrations, the sandbox's extension host) would look there.
+  build: { assetsInlineLimit: 0, ...(isSsrBuild ? { rollupOptions: { output: { inlineDynamicImports: true } } } : {}) },
+}));

@@ -156,7 +156,7 @@ async function main() {
   const { default: db } = await import("../app/db.server");
   const { SANDBOX_API_SECRET } = await import("../app/lib/env.server");
   const { seedEconomicShop } = await import("../test/helpers/economic-shop");
-  const { seedCollectorShop, seedIntactShop, seedInvoicExpressShop, seedVismaShop } = await import("../test/helpers/provider-shops");
+  const { seedCollectorShop, seedIntactShop, seedInvoicExpressShop, seedOwnInvoiceShop, seedVismaShop } = await import("../test/helpers/provider-shops");
 
   /** Until the worker has no task of these shops left. */
   async function waitForWorker(domains: string[]) {
@@ -317,33 +317,20 @@ async function main() {
   // --- the shop's own invoices, with e-invoices ---
   step(`Seeding the own-invoice demo shop ${OWN_SHOP} (Factur-X PDFs and UBL files)`);
   await installOnShopify(OWN_SHOP, { currency: "DKK", name: "Invoice Bridge Demo (own invoices)" });
-  {
-    const { encryptSecret, parseKey } = await import("../app/lib/crypto.server");
-    const { env } = await import("../app/lib/env.server");
-    await db.shop.create({
-      data: {
-        shopDomain: OWN_SHOP,
-        verificationStartedAt: new Date("2026-01-01T00:00:00Z"),
-        settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" }, mail: { sendOnBooking: false } }),
+  // Factur-X PDFs with UBL files beside them; no e-mails, so that the e-conomic shop's e-mails are the sink's.
+  await seedOwnInvoiceShop(db, {
+    shopDomain: OWN_SHOP,
+    shopSettings: { mail: { sendOnBooking: false } },
+    settings: {
+      seller: {
+        name: "Ærøskøbing Kaffe ApS", addressLines: ["Vestergade 12", "5970 Ærøskøbing"], countryCode: "DK", vatId: "DK12345678", email: "faktura@aeroe-kaffe.example",
+        bank: { name: "Danske Bank", iban: "DK50 0040 0440 1162 43", bic: "DABADKKK" },
       },
-    });
-    await db.connection.create({
-      data: {
-        shopDomain: OWN_SHOP,
-        providerType: "shop",
-        encryptedCredentials: encryptSecret("{}", parseKey(env().ENCRYPTION_KEY)),
-        settings: JSON.stringify({
-          seller: {
-            name: "Ærøskøbing Kaffe ApS", addressLines: ["Vestergade 12", "5970 Ærøskøbing"], countryCode: "DK", vatId: "DK12345678", email: "faktura@aeroe-kaffe.example",
-            bank: { name: "Danske Bank", iban: "DK50 0040 0440 1162 43", bic: "DABADKKK" },
-          },
-          einvoice: { mode: "facturx-ubl", street: "Vestergade 12", postcode: "5970", city: "Ærøskøbing" },
-          invoicePrefix: "F2026-",
-          defaultLanguage: "da",
-        }),
-      },
-    });
-  }
+      einvoice: { mode: "facturx-ubl", street: "Vestergade 12", postcode: "5970", city: "Ærøskøbing" },
+      invoicePrefix: "F2026-",
+      defaultLanguage: "da",
+    },
+  });
   const ownSent = await sendOrders(OWN_SHOP, OWN_CUSTOMERS, OWN_ORDERS);
 
   // --- a new shop: nothing connected yet ---

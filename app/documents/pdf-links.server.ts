@@ -42,19 +42,25 @@ export function linkTextAnswer(status: number, message: string): Response {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 }
 
-/** A signed link's PDF: shown in the browser, never cached, never sniffed as anything else. */
-export function pdfAnswer(bytes: Uint8Array, name: string): Response {
+/** A signed link's file, never cached, never sniffed as anything else. */
+function fileAnswer(bytes: Uint8Array, name: string, type: string, disposition: "inline" | "attachment"): Response {
   return new Response(new Uint8Array(bytes), {
     status: 200,
     headers: {
-      "Content-Type": "application/pdf",
+      "Content-Type": type,
       "Content-Length": String(bytes.length),
-      "Content-Disposition": `inline; filename="${name}"`,
+      "Content-Disposition": `${disposition}; filename="${name}"`,
       "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
     },
   });
 }
+
+/** A signed link's PDF: shown in the browser. */
+export const pdfAnswer = (bytes: Uint8Array, name: string) => fileAnswer(bytes, name, "application/pdf", "inline");
+
+/** A signed link's e-invoice: downloaded as a file. */
+export const xmlAnswer = (bytes: Uint8Array, name: string) => fileAnswer(bytes, name, "application/xml; charset=utf-8", "attachment");
 
 export type PdfLinkCheck = { ok: true } | { ok: false; status: 403 | 410; reason: string };
 
@@ -76,36 +82,20 @@ export function checkPdfLink(input: { documentId: string; params: URLSearchParam
   return { ok: true };
 }
 
-/** The stored UBL e-invoice when it is there and unchanged (its hash), else null. */
-export async function readStoredEInvoice(db: Db, documentId: string, dataDir: string): Promise<{ bytes: Buffer; name: string } | null> {
-  const row = await db.document.findUnique({ where: { id: documentId } });
-  if (!row?.einvoicePath) return null;
-  const bytes = await storedPdfOrNull({ dataDir, documentId, invoiceNumber: row.number ?? row.id, pdfPath: row.einvoicePath, pdfSha256: row.einvoiceSha256 });
-  if (!bytes) return null;
-  const kind = row.kind === "creditNote" ? "Credit-note" : "Invoice";
-  return { bytes, name: `${kind}-${(row.number ?? row.id).replace(/[^\w.-]+/g, "-")}.xml` };
-}
-
-/** A signed link's e-invoice: downloaded as a file, never cached, never sniffed as anything else. */
-export function xmlAnswer(bytes: Uint8Array, name: string): Response {
-  return new Response(new Uint8Array(bytes), {
-    status: 200,
-    headers: {
-      "Content-Type": "application/xml; charset=utf-8",
-      "Content-Length": String(bytes.length),
-      "Content-Disposition": `attachment; filename="${name}"`,
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
-}
-
-/** The stored PDF when it is there and unchanged (its hash), else null: the caller fetches it again. */
-export async function readStoredDocumentPdf(db: Db, documentId: string, dataDir: string): Promise<{ bytes: Buffer; name: string } | null> {
+/** A stored file of the document (its PDF, or its UBL e-invoice) when it is there and unchanged (its hash), else null. */
+async function readStoredFile(db: Db, documentId: string, dataDir: string, file: "pdf" | "xml"): Promise<{ bytes: Buffer; name: string } | null> {
   const row = await db.document.findUnique({ where: { id: documentId } });
   if (!row) return null;
-  const bytes = await storedPdfOrNull({ dataDir, documentId, invoiceNumber: row.number ?? row.id, pdfPath: row.pdfPath, pdfSha256: row.pdfSha256 });
+  const stored = file === "pdf" ? { path: row.pdfPath, sha256: row.pdfSha256 } : { path: row.einvoicePath, sha256: row.einvoiceSha256 };
+  if (!stored.path) return null;
+  const bytes = await storedPdfOrNull({ dataDir, documentId, invoiceNumber: row.number ?? row.id, pdfPath: stored.path, pdfSha256: stored.sha256 });
   if (!bytes) return null;
   const kind = row.kind === "creditNote" ? "Credit-note" : "Invoice";
-  return { bytes, name: `${kind}-${(row.number ?? row.id).replace(/[^\w.-]+/g, "-")}.pdf` };
+  return { bytes, name: `${kind}-${(row.number ?? row.id).replace(/[^\w.-]+/g, "-")}.${file}` };
 }
+
+/** The stored PDF when it is there and unchanged, else null: the caller fetches it again. */
+export const readStoredDocumentPdf = (db: Db, documentId: string, dataDir: string) => readStoredFile(db, documentId, dataDir, "pdf");
+
+/** The stored UBL e-invoice when it is there and unchanged, else null. */
+export const readStoredEInvoice = (db: Db, documentId: string, dataDir: string) => readStoredFile(db, documentId, dataDir, "xml");

@@ -16,8 +16,8 @@
 import type { Invoice } from "@e-invoice-eu/core";
 import { currencyExponent, formatMinor, parseRatio, ratioToString } from "../lib/money";
 import type { OwnInvoiceContent } from "../providers/shop/own-invoice-content";
+import { EU_COUNTRIES } from "../lib/eu";
 
-export const EU_COUNTRIES = new Set(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]);
 
 /** UNCL 5305, the VAT categories an own invoice can carry. */
 export type VatCategory = "S" | "Z" | "E" | "AE" | "K" | "G";

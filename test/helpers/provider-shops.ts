@@ -92,3 +92,8 @@ export function seedIntactShop(
     shopSettings: { rules: { trigger: "created", bookingConfirmedAt: "2026-02-01T00:00:00Z" }, ...input.shopSettings },
   });
 }
+
+/** A shop that issues its own invoices (provider `shop`): no credentials, the seller and numbering in the settings. */
+export function seedOwnInvoiceShop(db: Db, input: { shopDomain: string; settings: Record<string, unknown>; shopSettings?: Record<string, unknown> }) {
+  return seedShop(db, { shopDomain: input.shopDomain, providerType: "shop", credentials: {}, settings: input.settings, shopSettings: input.shopSettings });
+}

@@ -9,6 +9,7 @@ import { describeWithDb, resetDb, testDb } from "../helpers/db";
 import { webhookRequest } from "../helpers/webhooks";
 import { describeAsserts, validateEn16931 } from "../helpers/en16931-rules";
 import { embeddedFiles } from "../helpers/pdf-attachments";
+import { seedOwnInvoiceShop } from "../helpers/provider-shops";
 import { ShopifyAdminSimulator } from "../simulators/shopify-admin/server";
 import { SmtpSink } from "../simulators/smtp/server";
 import { webhookAction } from "../../app/webhooks/webhook-route.server";
@@ -17,8 +18,6 @@ import { createHandlers } from "../../app/jobs/handlers.server";
 import { httpAdminClient } from "../../app/shopify/admin-client.server";
 import { createMailer } from "../../app/mail/mailer.server";
 import { logger } from "../../app/lib/logger.server";
-import { encryptSecret, parseKey } from "../../app/lib/crypto.server";
-import { env } from "../../app/lib/env.server";
 import { toMinor } from "../../app/lib/money";
 import { signPdfLink } from "../../app/documents/pdf-links.server";
 import { serveEInvoice } from "../../app/documents/serve-pdf.server";
@@ -58,23 +57,13 @@ describeWithDb("e-invoices of the shop's own invoices, through the app", () => {
     smtp.reset();
     shopify.addShop({ domain: SHOP, accessToken: "shpat_ef", appUrl: "http://127.0.0.1:9", apiSecret: "x", currency });
     const db = await testDb();
-    await db.shop.create({
-      data: {
-        shopDomain: SHOP,
-        verificationStartedAt: new Date("2026-01-01T00:00:00Z"),
-        settings: JSON.stringify({ rules: { bookingConfirmedAt: "2026-02-01T00:00:00Z" }, mail: { sendOnBooking: true } }),
-      },
-    });
-    await db.connection.create({
-      data: {
-        shopDomain: SHOP,
-        providerType: "shop",
-        encryptedCredentials: encryptSecret("{}", parseKey(env().ENCRYPTION_KEY)),
-        settings: JSON.stringify({
-          seller: { name: "Egen Butik ApS", addressLines: ["Vestergade 3", "8000 Aarhus C"], countryCode: "DK", vatId: "DK11223344", email: "faktura@egen.example" },
-          invoicePrefix: "F2026-",
-          einvoice: { mode, street: "Vestergade 3", postcode: "8000", city: "Aarhus C" },
-        }),
+    await seedOwnInvoiceShop(db, {
+      shopDomain: SHOP,
+      shopSettings: { mail: { sendOnBooking: true } },
+      settings: {
+        seller: { name: "Egen Butik ApS", addressLines: ["Vestergade 3", "8000 Aarhus C"], countryCode: "DK", vatId: "DK11223344", email: "faktura@egen.example" },
+        invoicePrefix: "F2026-",
+        einvoice: { mode, street: "Vestergade 3", postcode: "8000", city: "Aarhus C" },
       },
     });
     return db;

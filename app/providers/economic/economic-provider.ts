@@ -6,6 +6,7 @@ import { PermanentError } from "../../lib/errors";
 import { currencyExponent, formatMinor, ratioToString, toMinor } from "../../lib/money";
 import { productKey, type AccountingProvider, type CustomerRef, type DocumentRef, type MissingProductPolicy, type ProductLine, type ProductMatches } from "../provider";
 import { economicError, economicHttp, ECONOMIC_PRODUCTION_URL, type EconomicCredentials } from "./economic-client";
+import { EU_COUNTRIES } from "../../lib/eu";
 
 export const economicSettingsSchema = z.object({
   baseUrl: z.url().default(ECONOMIC_PRODUCTION_URL),
@@ -25,7 +26,6 @@ export type EconomicSettings = z.infer<typeof economicSettingsSchema>;
 
 export const economicCredentialsSchema = z.object({ appSecretToken: z.string().min(1), agreementGrantToken: z.string().min(1) });
 
-const EU = new Set(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]);
 
 /** e-conomic keeps product numbers to 25 characters; a longer SKU gets a stable, readable stand-in. */
 export function productNumberFor(sku: string): string {
@@ -86,7 +86,7 @@ export function createEconomicProvider(input: { credentials: EconomicCredentials
   const vatZoneFor = (countryCode: string | null, isB2B: boolean) =>
     !countryCode || countryCode === settings.homeCountry
       ? settings.vatZones.domestic
-      : EU.has(countryCode)
+      : EU_COUNTRIES.has(countryCode)
         ? isB2B
           ? settings.vatZones.eu
           : settings.vatZones.domestic

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ratioToString } from "../../lib/money";
 import type { DocumentPlan } from "../provider";
 import { labelsFor, LANGUAGES, type Labels, type Language } from "./translations";
+import { EU_COUNTRIES } from "../../lib/eu";
 
 const minor = z.string().regex(/^-?\d+$/, { error: "an amount in minor units" });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "a date as YYYY-MM-DD" });
@@ -73,7 +74,6 @@ export const ownInvoiceContentSchema = z.object({
 });
 export type OwnInvoiceContent = z.infer<typeof ownInvoiceContentSchema>;
 
-const EU = new Set(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]);
 
 /** "2026-11-21" plus 14 days → "2026-12-05" (calendar days, in UTC so that no time zone moves the date). */
 export function addDays(isoDateText: string, days: number): string {
@@ -161,7 +161,7 @@ export function contentFromPlan(input: ContentInput): OwnInvoiceContent {
     totals: { net: String(plan.totals.net), vat: String(plan.totals.vat), gross: String(plan.totals.gross) },
     credits: input.credits ?? [],
     reverseCharge:
-      zeroVat && buyer.isB2B && Boolean(buyer.vatId) && buyerCountry !== null && EU.has(buyerCountry) && EU.has(sellerCountry) && buyerCountry !== sellerCountry,
+      zeroVat && buyer.isB2B && Boolean(buyer.vatId) && buyerCountry !== null && EU_COUNTRIES.has(buyerCountry) && EU_COUNTRIES.has(sellerCountry) && buyerCountry !== sellerCountry,
     notes: input.notes ?? null,
     buyerReference: plan.buyerReference ?? null,
     giftCardPaid: plan.giftCardPaid ? String(plan.giftCardPaid) : null,
